@@ -59,12 +59,17 @@ export interface NodeContext {
   /** A value for the editor's debug sidebar (the debug node's whole job). */
   debug(msg: Message, value: unknown): void;
   readonly timers: NodeTimers;
-  /** The shared connection of a broker entry of the document. */
-  broker(brokerId: string): BrokerHandle;
+  /**
+   * The shared connection of a broker entry of the document. With a share group the node
+   * gets that group's own connection, so `$share/<group>/…` copies never mix with others.
+   */
+  broker(brokerId: string, shareGroup?: string): BrokerHandle;
 }
 
 export interface NodeInstance {
   input?(msg: Message): void;
+  /** For nodes with no input (inject): send now, as if the user pressed the button. */
+  trigger?(): void;
   /** Stop: clear timers, end subscriptions. The runner bounds how long it may take. */
   close?(): void | Promise<void>;
   /** Plain JSON of the state worth keeping across a restart (threshold per-topic state). */

@@ -1,0 +1,149 @@
+import { isPublicTestBroker } from '../broker.ts';
+import type { NodeDefinition } from '../define-node.ts';
+import type { Problem } from '../errors.ts';
+import { parseTemplate } from '../template.ts';
+import { filtersOverlap } from '../topic/cover.ts';
+import { parseNamedFilter } from '../topic/filter.ts';
+import type { FlowDocument, FlowNode } from './schema.ts';
+
+/**
+ * Things that are allowed but rarely meant: nodes wired to nothing, an mqtt-out that
+ * publishes where an mqtt-in of the same broker listens (a feedback loop), loops in the
+ * graph, broker entries nothing uses, and public test brokers anyone can write to.
+ */
+export function documentWarnings(doc: FlowDocument, definitions: ReadonlyMap<string, NodeDefinition>): Problem[] {
+  const warnings: Problem[] = [];
+  const outgoing = new Map<string, string[]>();
+  const hasIncoming = new Set<string>();
+  for (const e of doc.edges) {
+    const list = outgoing.get(e.source) ?? [];
+    list.push(e.target);
+    outgoing.set(e.source, list);
+    hasIncoming.add(e.target);
+  }
+
+  doc.nodes.forEach((node, i) => {
+    const def = definitions.get(node.type);
+    if (!def) return;
+    const noIn = def.inputs > 0 && !hasIncoming.has(node.id);
+    const noOut = def.outputs > 0 && !outgoing.has(node.id);
+    if (noIn || noOut) {
+      const what = noIn && noOut ? 'is not wired' : noIn ? 'has nothing wired to its input' : 'has nothing wired to its output';
+      warnings.push({ code: 'node.unwired', nodeId: node.id, path: `nodes[${i}]`, message: `${node.type} "${label(node)}" ${what}` });
+    }
+  });
+
+  warnings.push(...feedbackLoops(doc, outgoing));
+  warnings.push(...graphCycles(doc, outgoing));
+
+  const usedBrokers = new Set(
+    doc.nodes.flatMap((n) => (definitions.get(n.type)?.brokerFields ?? []).map((f) => n.config[f])),
+  );
+  doc.brokers.forEach((b, i) => {
+    if (!usedBrokers.has(b.id)) {
+      warnings.push({ code: 'broker.unused', brokerId: b.id, path: `brokers[${i}]`, message: `broker "${b.id}" is not used by any node` });
+    }
+    if (isPublicTestBroker(b.url)) {
+      warnings.push({
+        code: 'broker.public',
+        brokerId: b.id,
+        path: `brokers[${i}].url`,
+        message: `broker "${b.id}" is a public test broker (${b.url}): anyone can read these messages and switch your devices`,
+      });
+    }
+  });
+  return warnings;
+}
+
+function feedbackLoops(doc: FlowDocument, outgoing: Map<string, string[]>): Problem[] {
+  const ins = doc.nodes.filter((n) => n.type === 'mqtt-in');
+  const problems: Problem[] = [];
+  doc.nodes.forEach((out, i) => {
+    if (out.type !== 'mqtt-out') return;
+    const pattern = publishPattern(String(out.config.topic));
+    if (!pattern) return;
+    for (const input of ins) {
+      if (input.config.broker !== out.config.broker) continue;
+      const parsed = parseNamedFilter(String(input.config.topic));
+      if (!parsed.ok || !filtersOverlap(parsed.filter.brokerFilter, pattern)) continue;
+      const downstream = reachable(input.id, outgoing).has(out.id);
+      problems.push({
+        code: 'flow.feedback-loop',
+        nodeId: out.id,
+        path: `nodes[${i}].config.topic`,
+        message: downstream
+          ? `mqtt-out "${label(out)}" publishes on "${out.config.topic}", which its own source mqtt-in "${label(input)}" (${input.config.topic}) receives: every message will come back in a loop`
+          : `mqtt-out "${label(out)}" publishes on "${out.config.topic}", which mqtt-in "${label(input)}" (${input.config.topic}) also receives`,
+      });
+    }
+  });
+  return problems;
+}
+
+/** The topics an mqtt-out template can publish on, as a filter: each templated level becomes `+`. */
+function publishPattern(template: string): string | undefined {
+  try {
+    const parts = parseTemplate(template);
+    if (parts.every((p) => 'text' in p)) return template;
+    // A field may expand to several levels (a #rest capture), so a level with a field may be anything.
+    const marked = parts.map((p) => ('text' in p ? p.text : '\u0001')).join('');
+    const levels = marked.split('/').map((level) => (level.includes('\u0001') ? '+' : level));
+    return levels.join('/');
+  } catch {
+    return undefined;
+  }
+}
+
+function graphCycles(doc: FlowDocument, outgoing: Map<string, string[]>): Problem[] {
+  const state = new Map<string, 1 | 2>();
+  const problems: Problem[] = [];
+  const reported = new Set<string>();
+  // Iterative DFS: a deep chain of 10,000 nodes must not overflow the stack here either.
+  for (const start of doc.nodes) {
+    if (state.has(start.id)) continue;
+    const stack: { id: string; next: number }[] = [{ id: start.id, next: 0 }];
+    state.set(start.id, 1);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const targets = outgoing.get(top.id) ?? [];
+      if (top.next >= targets.length) {
+        state.set(top.id, 2);
+        stack.pop();
+        continue;
+      }
+      const target = targets[top.next++]!;
+      const seen = state.get(target);
+      if (seen === 1 && !reported.has(target)) {
+        reported.add(target);
+        const cycle = stack.slice(stack.findIndex((f) => f.id === target)).map((f) => f.id);
+        problems.push({
+          code: 'flow.cycle',
+          nodeId: target,
+          message: `nodes ${[...cycle, target].join(' → ')} form a loop; a message going round it is stopped after 1000 hops`,
+        });
+      } else if (seen === undefined) {
+        state.set(target, 1);
+        stack.push({ id: target, next: 0 });
+      }
+    }
+  }
+  return problems;
+}
+
+function reachable(from: string, outgoing: Map<string, string[]>): Set<string> {
+  const seen = new Set<string>([from]);
+  const queue = [from];
+  while (queue.length > 0) {
+    for (const next of outgoing.get(queue.pop()!) ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return seen;
+}
+
+function label(node: FlowNode): string {
+  return node.name ? `${node.name}` : node.id;
+}

@@ -1,0 +1,54 @@
+import type { IncomingPublish } from '../define-node.ts';
+import { defineRuntime } from '../define-node.ts';
+import type { Message } from '../message.ts';
+import { parsePayload } from '../payload.ts';
+import { extractCaptures, parseNamedFilter } from '../topic/filter.ts';
+import { mqttInNode } from './definition.ts';
+import { connectionStatus } from '../connection-status.ts';
+
+const NO_CAPTURES: Readonly<Record<string, string>> = Object.freeze({});
+
+export const mqttInRuntime = defineRuntime(mqttInNode, (config, ctx) => {
+  const parsed = parseNamedFilter(config.topic);
+  // The definition's schema already refused a bad filter; this guards direct callers.
+  if (!parsed.ok) throw new Error(`topic: ${parsed.error}`);
+  const filter = parsed.filter;
+  const hasCaptures = filter.captures.length > 0;
+  const broker = ctx.broker(config.broker, config.shareGroup);
+
+  const onPublish = (publish: IncomingPublish): void => {
+    const base = { topic: publish.topic, qos: publish.qos, retained: publish.retained };
+    if (publish.payload.length > config.maxBytes) {
+      ctx.error(
+        new Error(`payload of ${publish.payload.length} bytes is larger than maxBytes ${config.maxBytes}`),
+        toMessage(base, undefined, NO_CAPTURES),
+      );
+      return;
+    }
+    const captures = hasCaptures ? extractCaptures(filter, publish.topic) : NO_CAPTURES;
+    const result = parsePayload(publish.payload, config.payload);
+    if (!result.ok) {
+      ctx.error(new Error(result.error), toMessage(base, publish.payload, captures));
+      return;
+    }
+    ctx.send(toMessage(base, result.value, captures));
+  };
+
+  const stopStatus = broker.onState((state, reason) => ctx.status(connectionStatus(state, reason)));
+  ctx.status(connectionStatus(broker.state));
+  const unsubscribe = broker.subscribe(filter.brokerFilter, config.qos, onPublish);
+  return {
+    close() {
+      unsubscribe();
+      stopStatus();
+    },
+  };
+});
+
+function toMessage(
+  base: Pick<Message, 'topic' | 'qos' | 'retained'>,
+  payload: unknown,
+  captures: Readonly<Record<string, string>>,
+): Message {
+  return { ...base, payload, captures, sourceTopic: base.topic, hops: 0 };
+}

@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import { defineRuntime, type NodeContext, type NodeInstance } from '../define-node.ts';
+import { newMessage, type Message } from '../message.ts';
+import { readNumber } from '../value.ts';
+import { thresholdNode, type ThresholdConfig } from './definition.ts';
+import { evaluate, fire, implausibility, ruleOf, type Level, type Step, type TopicState } from './logic.ts';
+
+/** Node timers are backed by setTimeout, which misfires beyond this; longer waits are chained. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+interface Entry {
+  state: TopicState;
+  /** The last valid message of the topic: a delayed switch is sent as a copy of it. */
+  msg: Message;
+  timer?: unknown;
+}
+
+/** What `saveState` writes: topics oldest-updated first, so a restore keeps the LRU order. */
+const savedState = z.object({
+  format: z.literal('threshold/1'),
+  topics: z.array(z.unknown()),
+});
+
+const levelSchema = z.enum(['on', 'off']);
+const savedTopic = z.object({
+  topic: z.string(),
+  level: levelSchema.optional(),
+  pending: z.object({ to: levelSchema, deadline: z.number() }).optional(),
+  // Only the routing fields: the payload is replaced by on/off when the switch is sent.
+  message: z
+    .object({
+      topic: z.string(),
+      qos: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+      retained: z.boolean(),
+      captures: z.record(z.string(), z.string()),
+      sourceTopic: z.string(),
+      hops: z.number().int().min(0),
+    })
+    .optional(),
+});
+type SavedTopic = z.infer<typeof savedTopic>;
+
+function create(config: ThresholdConfig, ctx: NodeContext): NodeInstance {
+  const rule = ruleOf(config);
+  // Map order is insertion order; re-inserting a topic on every update makes the first key the
+  // least recently updated one, so eviction is O(1).
+  const topics = new Map<string, Entry>();
+  // Counted as states change rather than by scanning, since the status is set on every message.
+  let onCount = 0;
+  let closed = false;
+
+  function payloadOf(level: Level): unknown {
+    return level === 'on' ? config.on : config.off;
+  }
+
+  function setState(entry: Entry, next: TopicState): void {
+    if (entry.state.level === 'on') onCount--;
+    if (next.level === 'on') onCount++;
+    entry.state = next;
+  }
+
+  function touch(key: string, entry: Entry): void {
+    topics.delete(key);
+    topics.set(key, entry);
+    while (topics.size > config.maxTopics) {
+      const [oldestKey, oldest] = topics.entries().next().value!;
+      stopTimer(oldest);
+      if (oldest.state.level === 'on') onCount--;
+      topics.delete(oldestKey);
+    }
+  }
+
+  function stopTimer(entry: Entry): void {
+    if (entry.timer !== undefined) ctx.timers.clearTimeout(entry.timer);
+    entry.timer = undefined;
+  }
+
+  function armTimer(key: string, entry: Entry): void {
+    stopTimer(entry);
+    const deadline = entry.state.pending?.deadline;
+    if (deadline === undefined) return;
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, deadline - ctx.timers.now()));
+    entry.timer = ctx.timers.setTimeout(() => onTimer(key, entry), wait);
+  }
+
+  function onTimer(key: string, entry: Entry): void {
+    entry.timer = undefined;
+    // The topic may have been evicted after this timer was set; its callback is then stale.
+    if (closed || topics.get(key) !== entry) return;
+    const step = fire(entry.state, ctx.timers.now());
+    if (step.emit === undefined) {
+      armTimer(key, entry); // not due yet: the next chunk of a long wait
+      return;
+    }
+    apply(key, entry, step);
+  }
+
+  function apply(key: string, entry: Entry, step: Step): void {
+    setState(entry, step.next);
+    if (step.timer === 'start') armTimer(key, entry);
+    else if (step.timer === 'cancel') stopTimer(entry);
+    touch(key, entry);
+    if (step.emit !== undefined) ctx.send({ ...entry.msg, payload: payloadOf(step.emit) });
+    showState(entry);
+  }
+
+  function label(msg: Message): string {
+    const captured = Object.values(msg.captures);
+    return captured.length > 0 ? captured.join('/') : msg.sourceTopic;
+  }
+
+  function showState(entry: Entry): void {
+    const { level, pending } = entry.state;
+    let text = `${level === undefined ? 'waiting' : level.toUpperCase()} · ${label(entry.msg)}`;
+    if (pending) {
+      const seconds = Math.max(0, Math.ceil((pending.deadline - ctx.timers.now()) / 1000));
+      text += ` · ${pending.to.toUpperCase()} in ${seconds} s`;
+    }
+    if (topics.size > 1) text += ` (${onCount} ON / ${topics.size} topics)`;
+    const fill = pending ? 'yellow' : level === 'on' ? 'green' : 'blue';
+    ctx.status({ fill, text });
+  }
+
+  function reject(reason: string, msg: Message): void {
+    ctx.error(new Error(reason), msg);
+    ctx.status({ fill: 'red', text: reason });
+  }
+
+  function input(msg: Message): void {
+    const reading = readNumber(msg.payload);
+    if (reading.kind === 'unavailable') {
+      // Dropped with no effect at all: a value after this one compares with the state from before.
+      ctx.unavailable(msg);
+      ctx.status({ fill: 'grey', text: `unavailable · ${label(msg)}` });
+      return;
+    }
+    if (reading.kind === 'invalid') return reject(reading.reason, msg);
+    const problem = implausibility(config, reading.value);
+    if (problem !== undefined) return reject(problem, msg);
+
+    const key = msg.sourceTopic;
+    const existing = topics.get(key);
+    const entry: Entry = existing ?? { state: {}, msg };
+    entry.msg = msg;
+    apply(key, entry, evaluate(rule, existing?.state, reading.value, ctx.timers.now()));
+  }
+
+  function saveState(): unknown {
+    const saved: SavedTopic[] = [];
+    for (const [topic, { state, msg }] of topics) {
+      const item: SavedTopic = { topic, level: state.level };
+      if (state.pending) {
+        const { topic: msgTopic, qos, retained, captures, sourceTopic, hops } = msg;
+        item.pending = { ...state.pending };
+        item.message = { topic: msgTopic, qos, retained, captures: { ...captures }, sourceTopic, hops };
+      }
+      saved.push(item);
+    }
+    return { format: 'threshold/1', topics: saved };
+  }
+
+  function restoreState(state: unknown): void {
+    const parsed = savedState.safeParse(state);
+    if (!parsed.success) return;
+    // The newest entries are last; keep those when the saved set is larger than maxTopics now.
+    for (const raw of parsed.data.topics.slice(-config.maxTopics)) {
+      const item = savedTopic.safeParse(raw);
+      if (!item.success || topics.has(item.data.topic)) continue; // a live value is newer
+      const restored = toState(item.data);
+      if (!restored) continue;
+      const { topic } = item.data;
+      const saved = item.data.message;
+      const msg = saved ? { ...saved, payload: undefined } : newMessage({ topic, sourceTopic: topic, payload: undefined });
+      const entry: Entry = { state: {}, msg };
+      setState(entry, restored);
+      touch(topic, entry);
+      // A deadline that passed while we were down is armed with no wait: it fires right after
+      // the restore, once the engine has wired the node, not in the middle of it.
+      armTimer(topic, entry);
+    }
+  }
+
+  function close(): void {
+    closed = true;
+    for (const entry of topics.values()) stopTimer(entry);
+  }
+
+  return { input, close, saveState, restoreState };
+}
+
+/** A saved topic as a state the logic accepts, or undefined when the pieces contradict. */
+function toState(item: SavedTopic): TopicState | undefined {
+  const { level, pending } = item;
+  const pendingFits = pending && pending.to !== level && (level !== undefined || pending.to === 'on');
+  if (level === undefined) return pendingFits ? { pending } : undefined;
+  return pendingFits ? { level, pending } : { level };
+}
+
+/**
+ * The threshold node's runtime: per-source-topic state, `for`/`forOff` timers on the node's
+ * clock, a status after each message, and state (with pending deadlines) kept across restarts.
+ */
+export const thresholdRuntime = defineRuntime(thresholdNode, create);

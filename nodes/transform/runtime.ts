@@ -1,0 +1,119 @@
+import { defineRuntime, type NodeContext, type NodeInstance, type NodeStatus } from '../define-node.ts';
+import { UNAVAILABLE, type Message } from '../message.ts';
+import { ensureError } from '../errors.ts';
+import { transformNode } from './definition.ts';
+import { compileOps, type OpResult, type Transform } from './ops.ts';
+
+/**
+ * The transform node at run time: it only moves messages through the compiled ops and
+ * reports. Results leave in the order messages arrived, even when a JSONata evaluation
+ * of an earlier message is still running.
+ */
+
+/**
+ * Most messages a transform holds while JSONata works on earlier ones. Past this the node is
+ * not keeping up with its input, and queueing more would only grow memory and delay.
+ */
+export const MAX_WAITING = 1000;
+
+/** How the transform node runs: compile the ops once, then transform each message in order. */
+export const transformRuntime = defineRuntime(transformNode, (config, ctx) => createTransform(compileOps(config), ctx));
+
+/**
+ * The node instance around an already compiled transform; exported so tests can give the
+ * ops other JSONata limits. Synchronous results are sent at once when nothing is waiting;
+ * otherwise each message waits for the one before it, so output order is input order.
+ */
+export function createTransform(
+  transform: Transform,
+  ctx: NodeContext,
+  maxWaiting = MAX_WAITING,
+): Required<Pick<NodeInstance, 'input' | 'close'>> {
+  let closed = false;
+  let waiting = 0;
+  // The end of the chain of queued messages; undefined while nothing is in flight.
+  let tail: Promise<void> | undefined;
+
+  const deliver = (msg: Message, result: OpResult): void => {
+    if (closed) return;
+    if (!result.ok) {
+      ctx.error(new Error(result.error), msg);
+      ctx.status({ fill: 'red', text: shorten(result.error, 60) });
+      return;
+    }
+    ctx.send(result.msg);
+    ctx.status(statusOf(result.msg.payload));
+  };
+
+  const run = (msg: Message): OpResult | Promise<OpResult> => {
+    try {
+      return transform(msg);
+    } catch (error) {
+      // Ops report problems as results; a throw here is a bug, still only this node's.
+      return { ok: false, error: `unexpected failure: ${ensureError(error).message}` };
+    }
+  };
+
+  const enqueue = (msg: Message, work: () => OpResult | Promise<OpResult>): void => {
+    waiting++;
+    const previous = tail ?? Promise.resolve();
+    const next = previous
+      .then(work)
+      .then(
+        (result) => deliver(msg, result),
+        (error: unknown) => deliver(msg, { ok: false, error: `unexpected failure: ${ensureError(error).message}` }),
+      )
+      .finally(() => {
+        waiting--;
+        if (tail === next) tail = undefined;
+      });
+    tail = next;
+  };
+
+  return {
+    input(msg: Message): void {
+      if (closed) return;
+      if (tail === undefined) {
+        const result = run(msg);
+        if (!(result instanceof Promise)) return deliver(msg, result);
+        // Already started: later messages queue behind it.
+        return enqueue(msg, () => result);
+      }
+      if (waiting >= maxWaiting) {
+        ctx.error(new Error(`transform is falling behind (${waiting} messages waiting); message dropped`), msg);
+        ctx.status({ fill: 'red', text: 'falling behind: dropping messages' });
+        return;
+      }
+      // One evaluation at a time, so each gets the whole time budget; once the node is
+      // closed, queued messages are not worked on (deliver drops them anyway).
+      enqueue(msg, () => (closed ? { ok: true, msg } : run(msg)));
+    },
+    // Stop sending; an evaluation already running is awaited (the runner bounds the wait).
+    close(): Promise<void> | undefined {
+      closed = true;
+      return tail;
+    },
+  };
+}
+
+function statusOf(payload: unknown): NodeStatus {
+  if (payload === UNAVAILABLE) return { fill: 'grey', text: 'unavailable' };
+  return { fill: 'green', text: shortValue(payload) };
+}
+
+function shortValue(value: unknown): string {
+  if (typeof value === 'string') return shorten(value, 32);
+  if (value instanceof Uint8Array) return `${value.length} bytes`;
+  if (typeof value === 'object' && value !== null) {
+    try {
+      return shorten(JSON.stringify(value), 32);
+    } catch {
+      return Array.isArray(value) ? 'a list' : 'an object';
+    }
+  }
+  return String(value);
+}
+
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -1,0 +1,100 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { UserInputError } from '../../nodes/errors.ts';
+
+export const COMMANDS = ['start', 'run', 'validate', 'help'] as const;
+
+const brokerUrl = z
+  .string()
+  .refine((text) => {
+    try {
+      return ['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:'].includes(new URL(text).protocol);
+    } catch {
+      return false;
+    }
+  }, '--broker must be a URL like mqtt://user:pass@192.168.1.10:1883');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const cliSchema = z.object({
+  command: z.enum(COMMANDS),
+  file: z.string().optional(),
+  broker: brokerUrl.optional(),
+  brokerPort: port.default(1883),
+  data: z.string().min(1).optional(),
+  demo: z.boolean().default(true),
+  embeddedBroker: z.boolean().default(true),
+  json: z.boolean().default(false),
+  quiet: z.boolean().default(false),
+});
+
+export type CliArgs = z.output<typeof cliSchema>;
+
+export const HELP = `topicflow — MQTT rules for your home, with a visual editor
+
+Usage:
+  topicflow start [options]          run the example flow with an embedded broker and demo sensors
+  topicflow run FILE [options]       run a flow file headless
+  topicflow validate FILE [--json]   check a flow file; exits 1 when it has errors
+  topicflow --help                   this text
+
+Options:
+  --broker URL        use this broker for every broker entry of the flow
+                      (e.g. mqtt://user:pass@192.168.1.10:1883); no embedded broker then
+  --broker-port N     port of the embedded broker (default 1883)
+  --no-broker         never start the embedded broker
+  --no-demo           (start) no simulated sensors
+  --data DIR          data folder (default $TOPICFLOW_DATA or ~/.topicflow)
+  --quiet             (run) log only errors, not debug output
+  --json              (validate) print the result as JSON
+
+Without --broker, "run" uses the flow's own broker URLs; when one of them is on this
+machine (127.0.0.1/localhost) and nothing answers there, it starts the embedded broker on it.
+`;
+
+/** Parse the command line; throws UserInputError with a readable message on anything unknown. */
+export function parseCli(argv: readonly string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        broker: { type: 'string' },
+        'broker-port': { type: 'string' },
+        'no-broker': { type: 'boolean' },
+        'no-demo': { type: 'boolean' },
+        data: { type: 'string' },
+        json: { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UserInputError(`${(error as Error).message}\nRun "topicflow --help" for the options.`);
+  }
+  const { values, positionals } = parsed;
+  const [command = 'help', file, ...extra] = positionals;
+  if (extra.length > 0) throw new UserInputError(`unexpected argument "${extra[0]}"`);
+  const result = cliSchema.safeParse({
+    command: values.help ? 'help' : command,
+    file,
+    broker: values.broker,
+    brokerPort: values['broker-port'],
+    data: values.data,
+    demo: !values['no-demo'],
+    embeddedBroker: !values['no-broker'],
+    json: values.json ?? false,
+    quiet: values.quiet ?? false,
+  });
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const what = issue.path[0] === 'command' ? `unknown command "${command}" (commands: ${COMMANDS.join(', ')})` : issue.message;
+    throw new UserInputError(`${what}\nRun "topicflow --help" for the options.`);
+  }
+  if ((result.data.command === 'run' || result.data.command === 'validate') && !result.data.file) {
+    throw new UserInputError(`"topicflow ${result.data.command}" needs a flow file, e.g. topicflow ${result.data.command} flows/zigbee-temperature-fan.json`);
+  }
+  return result.data;
+}

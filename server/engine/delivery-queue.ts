@@ -1,0 +1,56 @@
+import type { Message } from '../../nodes/message.ts';
+
+/** Deliveries handled before the queue yields to the event loop (I/O, timers, HTTP). */
+export const DELIVERY_BATCH = 1000;
+
+/**
+ * The FIFO through which every message moves from node to node. Delivery is a loop, not
+ * recursion, so a cycle in the graph cannot grow the stack; after each batch the queue
+ * yields with setImmediate, so a busy or looping flow cannot starve the rest of the process.
+ */
+export class DeliveryQueue<Target> {
+  private targets: (Target | undefined)[] = [];
+  private messages: (Message | undefined)[] = [];
+  private head = 0;
+  private draining = false;
+
+  constructor(
+    private readonly deliver: (target: Target, msg: Message) => void,
+    /** Most deliveries waiting at once; beyond it `push` refuses (a runaway fan-out loop). */
+    private readonly limit = 100_000,
+  ) {}
+
+  get length(): number {
+    return this.targets.length - this.head;
+  }
+
+  /** Queue a delivery and run the queue unless it is already running; false when full. */
+  push(target: Target, msg: Message): boolean {
+    if (this.targets.length - this.head >= this.limit) return false;
+    this.targets.push(target);
+    this.messages.push(msg);
+    if (!this.draining) this.drain();
+    return true;
+  }
+
+  private drain(): void {
+    this.draining = true;
+    let done = 0;
+    while (this.head < this.targets.length) {
+      if (done++ >= DELIVERY_BATCH) {
+        setImmediate(() => this.drain());
+        return;
+      }
+      const i = this.head++;
+      const target = this.targets[i]!;
+      const msg = this.messages[i]!;
+      this.targets[i] = undefined;
+      this.messages[i] = undefined;
+      this.deliver(target, msg);
+    }
+    this.targets.length = 0;
+    this.messages.length = 0;
+    this.head = 0;
+    this.draining = false;
+  }
+}

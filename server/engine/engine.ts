@@ -1,0 +1,261 @@
+import type { BrokerEntry } from '../../nodes/broker.ts';
+import type { NodeRuntime, NodeStatus, NodeTimers } from '../../nodes/define-node.ts';
+import type { FlowDocument } from '../../nodes/document/schema.ts';
+import { ensureError, UserInputError } from '../../nodes/errors.ts';
+import { newMessage, type Message } from '../../nodes/message.ts';
+import { nodeRuntimes } from '../../nodes/runtimes.ts';
+import type { BrokerPool } from '../mqtt/pool.ts';
+import { DeliveryQueue } from './delivery-queue.ts';
+import type { EngineEvents, NodeCounters } from './events.ts';
+import { createNodeContext, type ContextHost } from './node-context.ts';
+import type { RunningNode } from './running-node.ts';
+import { stableJson } from './stable-json.ts';
+import { TypedEmitter } from './typed-emitter.ts';
+
+/** A message that has passed this many nodes is caught in a loop and is stopped. */
+export const MAX_HOPS = 1000;
+/** How long a node's close() may take before the engine stops waiting for it. */
+export const CLOSE_TIMEOUT_MS = 2000;
+
+export interface EngineOptions {
+  readonly pool: BrokerPool;
+  readonly runtimes?: ReadonlyMap<string, NodeRuntime>;
+  readonly timers?: NodeTimers;
+}
+
+export interface DeployResult {
+  readonly started: string[];
+  readonly stopped: string[];
+  readonly unchanged: number;
+  readonly durationMs: number;
+}
+
+const realTimers: NodeTimers = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+  setInterval: (fn, ms) => setInterval(fn, ms),
+  clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
+};
+
+/**
+ * Runs a validated flow document: starts its nodes, moves messages along its edges, counts
+ * and reports. A node's failure is that node's error, never the process's. Deploys are
+ * diffs: nodes whose type, config and broker settings are unchanged keep running.
+ */
+export class Engine {
+  readonly events = new TypedEmitter<EngineEvents>();
+  private nodes = new Map<string, RunningNode>();
+  private brokers = new Map<string, BrokerEntry>();
+  private readonly runtimes: ReadonlyMap<string, NodeRuntime>;
+  private readonly queue: DeliveryQueue<RunningNode>;
+  private readonly host: ContextHost;
+
+  constructor(private readonly options: EngineOptions) {
+    this.runtimes = options.runtimes ?? nodeRuntimes;
+    this.queue = new DeliveryQueue((node, msg) => this.deliver(node, msg));
+    const engine = this;
+    this.host = {
+      pool: options.pool,
+      get brokers() {
+        return engine.brokers;
+      },
+      timers: options.timers ?? realTimers,
+      send: (from, msg, port) => this.send(from, msg, port),
+      reportError: (node, error, msg) => this.reportError(node, error, msg),
+      reportStatus: (node) => this.events.emit('status', { nodeId: node.id, status: node.status! }),
+      reportDebug: (node, msg, value) =>
+        this.events.emit('debug', { nodeId: node.id, topic: msg.topic, value, time: Date.now() }),
+    };
+  }
+
+  /**
+   * Make `doc` (already validated) the running flow. Only nodes that are new or changed
+   * start and only removed or changed ones stop; the routing switches in one step. If a
+   * node fails to start, the new nodes are stopped again and the running flow is untouched.
+   */
+  deploy(doc: FlowDocument): DeployResult {
+    const begin = performance.now();
+    const brokers = new Map(doc.brokers.map((b) => [b.id, b]));
+    const previousBrokers = this.brokers;
+    const next = new Map<string, RunningNode>();
+    const started: RunningNode[] = [];
+    // Nodes start against the new broker entries; restore the old ones if a start fails.
+    this.brokers = brokers;
+    try {
+      for (const spec of doc.nodes) {
+        const runtime = this.runtimes.get(spec.type);
+        if (!runtime) throw new UserInputError(`node ${spec.id}: unknown node type "${spec.type}"`);
+        const usedBrokers = (runtime.definition.brokerFields ?? []).map((f) => brokers.get(String(spec.config[f])));
+        const hash = stableJson({ type: spec.type, config: spec.config, brokers: usedBrokers });
+        const running = this.nodes.get(spec.id);
+        if (running && running.hash === hash) {
+          next.set(spec.id, running);
+          continue;
+        }
+        const node = this.startNode(spec.id, spec.type, hash, runtime, spec.config);
+        started.push(node);
+        next.set(spec.id, node);
+      }
+    } catch (error) {
+      for (const node of started) this.stopNode(node);
+      this.brokers = previousBrokers;
+      throw error;
+    }
+
+    for (const node of next.values()) node.routes = [];
+    for (const edge of doc.edges) {
+      const source = next.get(edge.source);
+      const target = next.get(edge.target);
+      if (!source || !target) continue;
+      (source.routes[edge.sourcePort] ??= []).push(target);
+    }
+    const stopped: string[] = [];
+    for (const [id, node] of this.nodes) {
+      if (next.get(id) !== node) {
+        this.stopNode(node);
+        stopped.push(id);
+      }
+    }
+    this.nodes = next;
+    const result: DeployResult = {
+      started: started.map((n) => n.id),
+      stopped,
+      unchanged: next.size - started.length,
+      durationMs: performance.now() - begin,
+    };
+    this.events.emit('deployed', result);
+    return result;
+  }
+
+  /** Send a test message into a node: an inject fires, any other node gets `payload` as input. */
+  inject(nodeId: string, payload?: unknown, topic = ''): boolean {
+    const node = this.nodes.get(nodeId);
+    if (!node) return false;
+    if (node.instance.trigger && payload === undefined) {
+      node.instance.trigger();
+      return true;
+    }
+    if (!node.instance.input) {
+      if (!node.instance.trigger) return false;
+      node.instance.trigger();
+      return true;
+    }
+    this.queue.push(node, newMessage({ payload, topic }));
+    return true;
+  }
+
+  counters(): Record<string, NodeCounters> {
+    const out: Record<string, NodeCounters> = {};
+    for (const [id, node] of this.nodes) out[id] = { ...node.counters };
+    return out;
+  }
+
+  statuses(): Record<string, NodeStatus> {
+    const out: Record<string, NodeStatus> = {};
+    for (const [id, node] of this.nodes) if (node.status) out[id] = node.status;
+    return out;
+  }
+
+  /** The instance of a running node, for saving state. */
+  runningNodes(): ReadonlyMap<string, RunningNode> {
+    return this.nodes;
+  }
+
+  /** Stop every node and close every broker connection. */
+  async stop(): Promise<void> {
+    const closing = [...this.nodes.values()].map((n) => this.stopNode(n));
+    this.nodes = new Map();
+    await Promise.all(closing);
+    await this.options.pool.closeAll();
+  }
+
+  private startNode(id: string, type: string, hash: string, runtime: NodeRuntime, config: unknown): RunningNode {
+    const node: RunningNode = {
+      id,
+      type,
+      hash,
+      instance: {},
+      routes: [],
+      counters: { in: 0, out: 0, errors: 0, unavailable: 0 },
+      status: undefined,
+      closed: false,
+      cleanup: new Set(),
+    };
+    try {
+      node.instance = runtime.create(config as never, createNodeContext(node, this.host));
+    } catch (error) {
+      node.closed = true;
+      for (const undo of node.cleanup) undo();
+      const cause = ensureError(error);
+      throw new UserInputError(`node ${id} (${type}) failed to start: ${cause.message}`, [
+        { code: 'node.start-failed', nodeId: id, message: cause.message },
+      ]);
+    }
+    return node;
+  }
+
+  private async stopNode(node: RunningNode): Promise<void> {
+    if (node.closed) return;
+    node.closed = true;
+    try {
+      const closing = node.instance.close?.();
+      if (closing) {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+        });
+        await Promise.race([closing, timeout]);
+        clearTimeout(timer);
+      }
+    } catch (error) {
+      this.reportError(node, error);
+    } finally {
+      for (const undo of node.cleanup) undo();
+      node.cleanup.clear();
+    }
+  }
+
+  private send(from: RunningNode, msg: Message, port: number): void {
+    if (from.closed) return;
+    const targets = from.routes[port];
+    from.counters.out++;
+    if (!targets || targets.length === 0) return;
+    if (msg.hops >= MAX_HOPS) {
+      this.reportError(from, new Error(`a message passed ${MAX_HOPS} nodes and was stopped: the flow has a loop`), msg);
+      return;
+    }
+    const next: Message = { ...msg, hops: msg.hops + 1 };
+    for (const target of targets) {
+      if (!this.queue.push(target, next)) {
+        this.reportError(from, new Error('too many messages waiting in the flow; this one was dropped'), msg);
+        return;
+      }
+    }
+  }
+
+  private deliver(node: RunningNode, msg: Message): void {
+    if (node.closed || !node.instance.input) return;
+    node.counters.in++;
+    try {
+      const result: unknown = node.instance.input(msg);
+      if (result instanceof Promise) result.catch((error: unknown) => this.reportError(node, error, msg));
+    } catch (error) {
+      this.reportError(node, error, msg);
+    }
+  }
+
+  private reportError(node: RunningNode, error: unknown, msg?: Message): void {
+    node.counters.errors++;
+    const message = ensureError(error).message;
+    node.status = { fill: 'red', text: message.length > 80 ? `${message.slice(0, 79)}…` : message };
+    this.events.emit('status', { nodeId: node.id, status: node.status });
+    this.events.emit('node-error', {
+      nodeId: node.id,
+      nodeType: node.type,
+      message,
+      ...(msg ? { topic: msg.topic } : {}),
+      time: Date.now(),
+    });
+  }
+}

@@ -1,0 +1,120 @@
+import type { IncomingPublish } from '../../nodes/define-node.ts';
+import type { Qos } from '../../nodes/message.ts';
+import { coverFilters } from '../../nodes/topic/cover.ts';
+import { TopicTrie } from '../../nodes/topic/trie.ts';
+
+/** How long after its SUBACK a new subscriber still takes retained values the broker replays. */
+export const RETAINED_WINDOW_MS = 2000;
+
+export interface Subscriber {
+  readonly filter: string;
+  readonly qos: Qos;
+  readonly deliver: (publish: IncomingPublish) => void;
+  /** Until when retained replays reach it; Infinity until its broker subscription is acknowledged. */
+  freshUntil: number;
+}
+
+export interface SubscriptionPlan {
+  /** Broker filters to (re)subscribe, with the QoS each needs. */
+  readonly subscribe: ReadonlyMap<string, Qos>;
+  /** Broker filters no subscriber needs any more; unsubscribe only after `subscribe` is acknowledged. */
+  readonly unsubscribe: readonly string[];
+}
+
+/**
+ * Which broker subscriptions a connection needs, and who receives each incoming message.
+ *
+ * The broker sees a set of filters no two of which overlap (see coverFilters), so every
+ * message arrives once, whether the broker sends one copy per client (Mosquitto) or one per
+ * matching subscription (aedes); a trie then hands it to every local subscriber that matches.
+ * A retained message is a replay caused by a SUBSCRIBE: it goes only to subscribers that are
+ * new, so a deploy never replays retained values into nodes that already saw them.
+ */
+export class SubscriptionTable {
+  private readonly trie = new TopicTrie<Subscriber>();
+  private readonly subscribers = new Set<Subscriber>();
+  /** Broker filters currently subscribed (acknowledged or in flight), with their QoS. */
+  private readonly active = new Map<string, Qos>();
+
+  get size(): number {
+    return this.subscribers.size;
+  }
+
+  add(filter: string, qos: Qos, deliver: (publish: IncomingPublish) => void): Subscriber {
+    const subscriber: Subscriber = { filter, qos, deliver, freshUntil: Infinity };
+    this.subscribers.add(subscriber);
+    this.trie.add(filter, subscriber);
+    return subscriber;
+  }
+
+  remove(subscriber: Subscriber): void {
+    if (this.subscribers.delete(subscriber)) this.trie.remove(subscriber.filter, subscriber);
+  }
+
+  /** Hand a message to every matching subscriber; returns how many received it. */
+  dispatch(publish: IncomingPublish, now: number): number {
+    // The visitor is bound once and reads the message from fields: no closure per message.
+    this.current = publish;
+    this.currentNow = now;
+    this.delivered = 0;
+    this.trie.forEachMatch(publish.topic, this.visit);
+    this.current = undefined;
+    return this.delivered;
+  }
+
+  private current: IncomingPublish | undefined;
+  private currentNow = 0;
+  private delivered = 0;
+  private readonly visit = (subscriber: Subscriber): void => {
+    const publish = this.current!;
+    if (publish.retained && this.currentNow >= subscriber.freshUntil) return;
+    this.delivered++;
+    subscriber.deliver(publish);
+  };
+
+  /** What to send to the broker so that every subscriber is served by exactly one subscription. */
+  plan(): SubscriptionPlan {
+    const cover = coverFilters([...this.subscribers].map((s) => s.filter));
+    const desired = new Map<string, Qos>();
+    const awaiting = new Set<string>();
+    for (const s of this.subscribers) {
+      const broker = cover.get(s.filter) ?? s.filter;
+      desired.set(broker, Math.max(desired.get(broker) ?? 0, s.qos) as Qos);
+      if (s.freshUntil === Infinity) awaiting.add(broker);
+    }
+    const subscribe = new Map<string, Qos>();
+    for (const [filter, qos] of desired) {
+      if (this.active.get(filter) !== qos || awaiting.has(filter)) subscribe.set(filter, qos);
+    }
+    const unsubscribe = [...this.active.keys()].filter((f) => !desired.has(f));
+    return { subscribe, unsubscribe };
+  }
+
+  /** Record that a plan's SUBSCRIBE was sent; subscribers it serves start their retained window at `ackedAt`. */
+  subscribed(filters: ReadonlyMap<string, Qos>, ackedAt: number): void {
+    for (const [filter, qos] of filters) this.active.set(filter, qos);
+    const cover = coverFilters([...this.subscribers].map((s) => s.filter));
+    for (const s of this.subscribers) {
+      if (s.freshUntil === Infinity && filters.has(cover.get(s.filter) ?? s.filter)) {
+        s.freshUntil = ackedAt + RETAINED_WINDOW_MS;
+      }
+    }
+  }
+
+  unsubscribed(filters: readonly string[]): void {
+    for (const f of filters) this.active.delete(f);
+  }
+
+  /** After a connect without a kept session: the broker has forgotten every subscription. */
+  sessionLost(): void {
+    this.active.clear();
+    // The broker will replay retained values; each subscriber takes them, for its topics
+    // may have changed while we were away.
+    for (const s of this.subscribers) s.freshUntil = Infinity;
+  }
+
+  /** The broker filters currently subscribed. */
+  activeFilters(): string[] {
+    return [...this.active.keys()];
+  }
+}

@@ -1,0 +1,349 @@
+/**
+ * Real MQTT brokers for tests, behind one shape: aedes in-process (fast) and Mosquitto spawned
+ * as a child process (interop, MQTT 5, TLS). Both bind 127.0.0.1 on a free port and are
+ * stopped by the test that started them. A contract suite runs the same tests on both with
+ * {@link forEachBroker}; small client helpers ({@link connectClient}, {@link collect}) bound
+ * every wait so a broken broker fails a test instead of hanging it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect as tcpConnect, createServer, type AddressInfo } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { describe } from 'node:test';
+import { connect as mqttConnect, type IClientOptions, type MqttClient } from 'mqtt';
+import { startEmbeddedBroker } from '../../server/mqtt/embedded-broker.ts';
+import { missingMessage, mosquittoPath, suiteNeeds } from './requirements.ts';
+
+/** Which broker implementation a {@link TestBroker} is. */
+export type BrokerName = 'aedes' | 'mosquitto';
+
+/** A running broker owned by one test (or one suite's before/after hooks). */
+export interface TestBroker {
+  name: BrokerName;
+  /** Plain listener, e.g. `mqtt://127.0.0.1:40123`. */
+  url: string;
+  port: number;
+  /** TLS listener (`mqtts://127.0.0.1:<port>`), present only when TLS was asked for. */
+  tlsUrl?: string;
+  tlsPort?: number;
+  /** What the broker logged so far; put it in assertion messages when something is off. */
+  log(): string;
+  /** Stops the broker and removes its files; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Options both brokers understand: the only ones a contract suite may use. */
+export interface CommonBrokerOptions {
+  /** With `password`, anonymous clients are refused. */
+  username?: string;
+  password?: string;
+}
+
+/**
+ * Mosquitto-only extras. Files are paths (see makeTestCa in tls.ts). Every listener speaks
+ * MQTT 3.1, 3.1.1 and 5, so there is no protocol option; a websockets listener is not offered
+ * because Debian's mosquitto 2.0.11 fails to open one bound to 127.0.0.1.
+ */
+export interface MosquittoOptions extends CommonBrokerOptions {
+  /** Adds a second, TLS listener with these PEM files. */
+  tls?: { ca: string; cert: string; key: string; requireClientCert?: boolean };
+}
+
+/** One broker implementation, as handed to a contract suite body. */
+export interface BrokerKind {
+  name: BrokerName;
+  /** MQTT protocol versions the broker speaks: aedes has no MQTT 5. */
+  protocolVersions: readonly (4 | 5)[];
+  start(options?: CommonBrokerOptions): Promise<TestBroker>;
+}
+
+const READY_TIMEOUT_MS = 5000;
+const STOP_GRACE_MS = 2000;
+const MAX_LOG_CHARS = 64_000;
+/** A freed port can be grabbed by someone else before mosquitto binds it; retry a few times. */
+const MAX_BIND_ATTEMPTS = 3;
+
+/** Both implementations, aedes first. */
+export const brokerKinds: readonly BrokerKind[] = [
+  { name: 'aedes', protocolVersions: [4], start: (options) => startAedes(options) },
+  { name: 'mosquitto', protocolVersions: [4, 5], start: (options) => startMosquitto(options) },
+];
+
+/**
+ * Declares `describe('<suiteName> [aedes]')` and `describe('<suiteName> [mosquitto]')`, each
+ * calling `body` with its broker kind. The mosquitto block follows the requirements rule:
+ * skipped and recorded when mosquitto is missing, a loud failure under CI.
+ */
+export function forEachBroker(suiteName: string, body: (kind: BrokerKind) => void): void {
+  for (const kind of brokerKinds) {
+    const name = `${suiteName} [${kind.name}]`;
+    const options = kind.name === 'mosquitto' ? suiteNeeds('mosquitto', name) : {};
+    describe(name, options, () => body(kind));
+  }
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (bind port 0, read it, close). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the embedded (aedes) broker on a free port of 127.0.0.1. */
+export async function startAedes(options: CommonBrokerOptions = {}): Promise<TestBroker> {
+  const lines: string[] = [];
+  const broker = await startEmbeddedBroker({ ...options, port: 0, logger: (line) => lines.push(line) });
+  return { name: 'aedes', url: broker.url, port: broker.port, log: () => lines.join('\n'), stop: () => broker.close() };
+}
+
+/**
+ * Spawns `mosquitto -c <temp config>` on free ports of 127.0.0.1 and resolves once every
+ * listener accepts TCP connections (within 5 s; the error carries mosquitto's log otherwise).
+ * Throws at once when mosquitto is not installed — gate the suite with suiteNeeds().
+ */
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<TestBroker> {
+  const binary = mosquittoPath();
+  if (!binary) throw new Error(missingMessage('mosquitto'));
+  const dir = await mkdtemp(join(tmpdir(), 'topicflow-mosquitto-'));
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const ports = { plain: await freePort(), tls: options.tls ? await freePort() : undefined };
+      const conf = join(dir, 'mosquitto.conf');
+      await writeFile(conf, await configText(dir, ports, options));
+      const run = spawnLogged(binary, ['-c', conf]);
+      try {
+        await waitForPorts(run, [ports.plain, ...(ports.tls ? [ports.tls] : [])]);
+      } catch (error) {
+        await stopChild(run.child);
+        if (attempt < MAX_BIND_ATTEMPTS && /address already in use/i.test(run.log())) continue;
+        throw error;
+      }
+      let stopping: Promise<void> | undefined;
+      return {
+        name: 'mosquitto',
+        url: `mqtt://127.0.0.1:${ports.plain}`,
+        port: ports.plain,
+        ...(ports.tls ? { tlsUrl: `mqtts://127.0.0.1:${ports.tls}`, tlsPort: ports.tls } : {}),
+        log: run.log,
+        stop: () => (stopping ??= stopChild(run.child).then(() => rm(dir, { recursive: true, force: true }))),
+      };
+    }
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function configText(dir: string, ports: { plain: number; tls: number | undefined }, o: MosquittoOptions): Promise<string> {
+  const lines = [
+    // Run as root, mosquitto drops to the `mosquitto` user, who cannot read our 0700 temp dir;
+    // naming the current user keeps it as it is (as non-root the setting does nothing).
+    `user ${userInfo().username}`,
+    'persistence false',
+    'log_dest stderr',
+    'log_type error',
+    'log_type warning',
+    'log_type notice',
+    'log_type information',
+    `allow_anonymous ${o.username === undefined ? 'true' : 'false'}`,
+  ];
+  if (o.username !== undefined) {
+    const file = join(dir, 'passwords');
+    await writeFile(file, passwordLine(o.username, o.password ?? ''), { mode: 0o600 });
+    lines.push(`password_file ${file}`);
+  }
+  lines.push(`listener ${ports.plain} 127.0.0.1`);
+  if (o.tls && ports.tls) {
+    lines.push(`listener ${ports.tls} 127.0.0.1`, `cafile ${o.tls.ca}`, `certfile ${o.tls.cert}`, `keyfile ${o.tls.key}`);
+    if (o.tls.requireClientCert) lines.push('require_certificate true');
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Mosquitto 2's `$7$` format (PBKDF2-SHA512), written directly so mosquitto_passwd is not needed. */
+function passwordLine(username: string, password: string): string {
+  const salt = randomBytes(12);
+  const iterations = 101;
+  const hash = pbkdf2Sync(password, salt, iterations, 64, 'sha512');
+  return `${username}:$7$${iterations}$${salt.toString('base64')}$${hash.toString('base64')}\n`;
+}
+
+interface LoggedChild {
+  child: ChildProcess;
+  log(): string;
+}
+
+/** Children still running, killed if the test process exits without stopping them. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+function spawnLogged(binary: string, args: string[]): LoggedChild {
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  const append = (chunk: Buffer): void => {
+    // Keep the tail: the last lines say why a broker died.
+    text = (text + chunk.toString('utf8')).slice(-MAX_LOG_CHARS);
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  child.on('error', (error) => append(Buffer.from(`spawn error: ${error.message}\n`)));
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  return { child, log: () => text };
+}
+
+/** Polls until each port accepts a TCP connection, failing early if the child exits. */
+async function waitForPorts(run: LoggedChild, ports: number[]): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (const port of ports) {
+    while (!(await accepts(port))) {
+      if (run.child.exitCode !== null || run.child.signalCode !== null) {
+        throw new Error(`mosquitto exited (${run.child.exitCode ?? run.child.signalCode}) before listening on ${port}:\n${run.log()}`);
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`mosquitto did not listen on 127.0.0.1:${port} within ${READY_TIMEOUT_MS} ms:\n${run.log()}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tcpConnect({ port, host: '127.0.0.1' });
+    socket.setTimeout(500);
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
+
+/** SIGTERM, then SIGKILL if the child is still there after the grace period. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  if (await within(exited, STOP_GRACE_MS)) return;
+  child.kill('SIGKILL');
+  await within(exited, STOP_GRACE_MS);
+}
+
+async function within(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const result = await Promise.race([promise.then(() => true), timeout]);
+  clearTimeout(timer);
+  return result;
+}
+
+/** Options for {@link connectClient}: mqtt.js options plus the connect deadline. */
+export type TestClientOptions = IClientOptions & { timeoutMs?: number };
+
+/**
+ * Connects an mqtt.js client and resolves once CONNACK accepts it. Rejects (and ends the
+ * client) on refusal, error or after `timeoutMs` (default 3000). Reconnecting is off unless
+ * `reconnectPeriod` is given. The caller ends the client (`await client.endAsync()`).
+ */
+export function connectClient(url: string, options: TestClientOptions = {}): Promise<MqttClient> {
+  const { timeoutMs = 3000, ...mqttOptions } = options;
+  const client = mqttConnect(url, { reconnectPeriod: 0, connectTimeout: timeoutMs, ...mqttOptions });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`no CONNACK from ${url} within ${timeoutMs} ms`)), timeoutMs);
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      client.off('connect', onConnect);
+      client.off('error', fail);
+      client.off('close', onClose);
+    };
+    const onConnect = (): void => {
+      cleanup();
+      // mqtt.js throws an 'error' nobody listens to, which would crash the whole test file.
+      // A broker going away (a test stopping it first) is normal teardown; anything else is
+      // reported visibly.
+      client.on('error', (error) => {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ECONNRESET' || code === 'EPIPE') return;
+        process.stderr.write(`[test mqtt client ${url}] ${error.message}\n`);
+      });
+      resolve(client);
+    };
+    const onClose = (): void => fail(new Error(`connection to ${url} closed before CONNACK`));
+    function fail(error: Error): void {
+      cleanup();
+      // The first error is the one the caller gets; later ones from the same dying socket
+      // add nothing, but must still have a listener or mqtt.js would throw them.
+      client.on('error', () => undefined);
+      client.end(true);
+      reject(error);
+    }
+    client.on('connect', onConnect);
+    client.on('error', fail);
+    client.on('close', onClose);
+  });
+}
+
+/** A message as a test sees it. */
+export interface Received {
+  topic: string;
+  payload: string;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+}
+
+/**
+ * Resolves with the first `count` messages whose topic matches `filter`, or rejects after
+ * `timeoutMs` listing what did arrive. Only listens: attach it before subscribing so retained
+ * messages are not missed. With `count` 0 it waits the full time and resolves with whatever
+ * arrived (to assert that nothing did).
+ */
+export function collect(client: MqttClient, filter: string, count: number, timeoutMs: number): Promise<Received[]> {
+  return new Promise((resolve, reject) => {
+    const got: Received[] = [];
+    const onMessage = (topic: string, payload: Buffer, packet: { qos: 0 | 1 | 2; retain: boolean }): void => {
+      if (!matches(filter, topic)) return;
+      got.push({ topic, payload: payload.toString('utf8'), qos: packet.qos, retain: packet.retain });
+      if (count > 0 && got.length >= count) finish();
+    };
+    const finish = (): void => {
+      clearTimeout(timer);
+      client.off('message', onMessage);
+      resolve(got);
+    };
+    const timer = setTimeout(() => {
+      if (count === 0) return finish();
+      client.off('message', onMessage);
+      reject(new Error(`expected ${count} message(s) on ${filter} within ${timeoutMs} ms; got ${got.length}: ${JSON.stringify(got)}`));
+    }, timeoutMs);
+    client.on('message', onMessage);
+  });
+}
+
+/**
+ * MQTT filter matching, enough to route test messages (the product's own matcher lives in
+ * nodes/; this one stays here so test support does not depend on the code under test).
+ */
+function matches(filter: string, topic: string): boolean {
+  const shared = /^\$share\/[^/]+\/(.*)$/.exec(filter);
+  const f = (shared?.[1] ?? filter).split('/');
+  const t = topic.split('/');
+  // [MQTT-4.7.2-1]: wildcards at the first level do not match topics starting with `$`.
+  if (topic.startsWith('$') && (f[0] === '+' || f[0] === '#')) return false;
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
+}

@@ -7,6 +7,7 @@ import { isUnavailableText, parseNumericText } from './value.ts';
  * text, Zigbee2MQTT sends JSON. `auto` turns each of those into what a person means.
  */
 export const PAYLOAD_MODES = ['auto', 'json', 'string', 'number', 'raw'] as const;
+/** One of PAYLOAD_MODES. */
 export type PayloadMode = (typeof PAYLOAD_MODES)[number];
 
 /** The outcome of reading or writing a payload; `error` is a sentence for a person. */

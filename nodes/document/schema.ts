@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { brokerSchema } from '../broker.ts';
 import { idSchema } from '../common-fields.ts';
 import type { NodeDefinition } from '../define-node.ts';
+import { describe } from '../value.ts';
 
 export const FORMAT = 'topicflow/1';
 
@@ -17,7 +18,9 @@ export const nodeEnvelopeSchema = z.object({
   name: z.string().max(200).optional(),
   flow: idSchema.optional().describe('The tab (flow) the node is drawn on'),
   position: positionSchema.optional(),
-  config: z.record(z.string(), z.unknown()).default({}),
+  config: z
+    .record(z.string(), z.unknown(), { error: (issue) => `config must be an object of fields ({ "field": value }), not ${describe(issue.input)}` })
+    .default({}),
 });
 
 export const edgeSchema = z.object({
@@ -53,9 +56,12 @@ export type FlowDocument = z.output<typeof documentEnvelopeSchema>;
  * (flows/topicflow.schema.json) that editors and other tools can check files with.
  */
 export function publishedDocumentSchema(definitions: readonly NodeDefinition[]) {
-  const nodeVariants = definitions.map((d) =>
-    nodeEnvelopeSchema.extend({ type: z.literal(d.type), config: d.config.describe(d.help) }),
-  );
+  const nodeVariants = definitions.map((d) => {
+    // The validator reads a missing config as `{}`, so config may be left out exactly when
+    // `{}` is a valid config of the type (debug, inject), and must be there otherwise.
+    const config = d.config.safeParse({}).success ? d.config.optional() : d.config;
+    return nodeEnvelopeSchema.extend({ type: z.literal(d.type), config: config.describe(d.help) });
+  });
   const [first, ...rest] = nodeVariants;
   if (!first) throw new Error('no node definitions');
   return documentEnvelopeSchema.extend({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { NodeDefinition } from '../define-node.ts';
 import type { Problem } from '../errors.ts';
 import { definitionsByType } from '../registry.ts';
-import { documentEnvelopeSchema, type FlowDocument } from './schema.ts';
+import { documentEnvelopeSchema, nodeEnvelopeSchema, type FlowDocument, type FlowNode } from './schema.ts';
 import { documentWarnings } from './warnings.ts';
 
 export interface ValidationResult {
@@ -22,12 +22,18 @@ export function validateDocument(
   definitions: ReadonlyMap<string, NodeDefinition> = definitionsByType,
 ): ValidationResult {
   const envelope = documentEnvelopeSchema.safeParse(input);
-  if (!envelope.success) {
-    return { ok: false, errors: envelope.error.issues.map((i) => issueProblem(i, input)), warnings: [] };
-  }
-  const doc = envelope.data;
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
+  if (!envelope.success) {
+    errors.push(...envelope.error.issues.map((i) => issueProblem(i, input)));
+    // A bad broker URL must not hide a bad topic: check the config of every node whose own
+    // fields are sound. Cross-references (broker ids, edges) wait until the envelope is right.
+    for (const [node, i] of soundNodes(input, envelope.error.issues)) {
+      checkConfig(node, `nodes[${i}]`, definitions, errors, warnings);
+    }
+    return { ok: false, errors, warnings };
+  }
+  const doc = envelope.data;
 
   const brokerIds = new Set<string>();
   doc.brokers.forEach((b, i) => {
@@ -50,33 +56,9 @@ export function validateDocument(
     if (tabIds && node.flow !== undefined && !tabIds.has(node.flow)) {
       errors.push({ code: 'node.unknown-flow', nodeId, path: `${at}.flow`, message: `flow tab "${node.flow}" does not exist` });
     }
+    const config = checkConfig(node, at, definitions, errors, warnings);
     const def = definitions.get(node.type);
-    if (!def) {
-      errors.push({
-        code: 'node.unknown-type',
-        nodeId,
-        path: `${at}.type`,
-        message: `unknown node type "${node.type}"; known types: ${[...definitions.keys()].join(', ')}`,
-      });
-      return node;
-    }
-    const parsed = def.config.safeParse(node.config);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const field = dotted(issue.path);
-        errors.push({
-          code: 'config.invalid',
-          nodeId,
-          path: `${at}.config${field ? `.${field}` : ''}`,
-          message: `${field || 'config'}: ${issue.message}`,
-        });
-      }
-      return node;
-    }
-    const config = parsed.data as Record<string, unknown>;
-    for (const field of unknownFields(def.config, node.config)) {
-      warnings.push({ code: 'config.unknown-field', nodeId, path: `${at}.config.${field}`, message: `"${field}" is not a field of ${def.type}; it is ignored` });
-    }
+    if (!config || !def) return node;
     for (const field of def.brokerFields ?? []) {
       const ref = config[field];
       if (typeof ref === 'string' && !brokerIds.has(ref)) {
@@ -118,6 +100,62 @@ export function validateDocument(
   const document: FlowDocument = { ...doc, nodes };
   warnings.push(...documentWarnings(document, definitions));
   return { ok: true, document, errors, warnings };
+}
+
+/**
+ * Parse a node's config with its type's schema, pushing an error for an unknown type or each
+ * bad field and a warning for each unknown field. Returns the parsed config, defaults filled in.
+ */
+function checkConfig(
+  node: FlowNode,
+  at: string,
+  definitions: ReadonlyMap<string, NodeDefinition>,
+  errors: Problem[],
+  warnings: Problem[],
+): Record<string, unknown> | undefined {
+  const nodeId = node.id;
+  const def = definitions.get(node.type);
+  if (!def) {
+    errors.push({
+      code: 'node.unknown-type',
+      nodeId,
+      path: `${at}.type`,
+      message: `unknown node type "${node.type}"; known types: ${[...definitions.keys()].join(', ')}`,
+    });
+    return undefined;
+  }
+  const parsed = def.config.safeParse(node.config);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = dotted(issue.path);
+      errors.push({
+        code: 'config.invalid',
+        nodeId,
+        path: `${at}.config${field ? `.${field}` : ''}`,
+        message: `${field || 'config'}: ${issue.message}`,
+      });
+    }
+    return undefined;
+  }
+  for (const field of unknownFields(def.config, node.config)) {
+    warnings.push({ code: 'config.unknown-field', nodeId, path: `${at}.config.${field}`, message: `"${field}" is not a field of ${def.type}; it is ignored` });
+  }
+  return parsed.data as Record<string, unknown>;
+}
+
+/** The nodes of a document whose envelope failed that have no problem of their own, with their index. */
+function soundNodes(input: unknown, issues: readonly z.core.$ZodIssue[]): [FlowNode, number][] {
+  const raw = typeof input === 'object' && input !== null ? (input as { nodes?: unknown }).nodes : undefined;
+  // When the list itself is wrong (not a list, or over the limit) that is the one problem to tell.
+  if (!Array.isArray(raw) || issues.some((i) => i.path.length === 1 && i.path[0] === 'nodes')) return [];
+  const broken = new Set(issues.filter((i) => i.path[0] === 'nodes').map((i) => i.path[1]));
+  const out: [FlowNode, number][] = [];
+  raw.forEach((item, i) => {
+    if (broken.has(i)) return;
+    const node = nodeEnvelopeSchema.safeParse(item);
+    if (node.success) out.push([node.data, i]);
+  });
+  return out;
 }
 
 /** Turn an issue with the envelope into a problem, naming the node when the path is inside one. */

@@ -3,7 +3,7 @@ import type { NodeDefinition } from '../define-node.ts';
 import type { Problem } from '../errors.ts';
 import { parseTemplate } from '../template.ts';
 import { filtersOverlap } from '../topic/cover.ts';
-import { parseNamedFilter } from '../topic/filter.ts';
+import { parseNamedFilter, splitSharedSubscription, validateTopicFilter } from '../topic/filter.ts';
 import type { FlowDocument, FlowNode } from './schema.ts';
 
 /**
@@ -82,16 +82,21 @@ function feedbackLoops(doc: FlowDocument, outgoing: Map<string, string[]>): Prob
 
 /** The topics an mqtt-out template can publish on, as a filter: each templated level becomes `+`. */
 function publishPattern(template: string): string | undefined {
+  let pattern: string;
   try {
     const parts = parseTemplate(template);
-    if (parts.every((p) => 'text' in p)) return template;
     // A field may expand to several levels (a #rest capture), so a level with a field may be anything.
-    const marked = parts.map((p) => ('text' in p ? p.text : '\u0001')).join('');
-    const levels = marked.split('/').map((level) => (level.includes('\u0001') ? '+' : level));
-    return levels.join('/');
+    // NUL marks a field: the mqtt-out schema refuses it in the text, so no literal text can pose as one.
+    const marked = parts.map((p) => ('text' in p ? p.text : '\u0000')).join('');
+    pattern = marked.split('/').map((level) => (level.includes('\u0000') ? '+' : level)).join('/');
   } catch {
     return undefined;
   }
+  // The mqtt-out schema only refuses wildcards, so the text may still be something no broker
+  // accepts (a control character, `$share/…`, over 65535 bytes). Nothing can loop through such
+  // a topic, and filtersOverlap throws on it, which would make validation itself crash.
+  if (validateTopicFilter(pattern) !== undefined || splitSharedSubscription(pattern)) return undefined;
+  return pattern;
 }
 
 function graphCycles(doc: FlowDocument, outgoing: Map<string, string[]>): Problem[] {

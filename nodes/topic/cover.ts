@@ -101,12 +101,21 @@ function covers(a: readonly string[], b: readonly string[]): boolean {
     // `b` ended (its topics have exactly i levels) but `a` needs more.
     if (i >= b.length) return false;
     const other = b[i]!;
-    // `#` as the first level matches one or more levels, exactly like `+/#`; anywhere else it
-    // also matches none, which no `+` can.
-    if (other === '#') return i === 0 && level === '+' && a[1] === '#';
+    // `b`'s `#` takes one or more levels, which `+/#` takes too, and sometimes none, which
+    // no `+` can: then `a` misses the parent topic.
+    if (other === '#') return level === '+' && a[i + 1] === '#' && !hashTakesNone(b, i);
     if (level !== '+' && level !== other) return false;
   }
   return a.length === b.length;
+}
+
+/**
+ * Whether the `#` at level `i` of `levels` can match no level at all (`a/#` matches `a`).
+ * It cannot when that would leave the empty topic, which is not a topic: `#` alone, and `/#`
+ * (whose parent would be the single empty level). So `#` ≡ `+/#` and `/#` ≡ `/+/#`.
+ */
+function hashTakesNone(levels: readonly string[], i: number): boolean {
+  return i >= 2 || (i === 1 && levels[0] !== '');
 }
 
 function overlap(a: readonly string[], b: readonly string[]): boolean {
@@ -115,8 +124,12 @@ function overlap(a: readonly string[], b: readonly string[]): boolean {
   for (let i = 0; i < n; i++) {
     const x = a[i];
     const y = b[i];
-    // `#` takes any remainder, including none: the other filter's own levels are a witness.
-    if (x === '#' || y === '#') return true;
+    if (x === '#' || y === '#') {
+      // `#` takes whatever the other filter has left. If it has nothing left, the shared
+      // topic is the first i levels, which must not be the empty topic.
+      const other = x === '#' ? b : a;
+      return other.length > i || i >= 2 || (i === 1 && a[0] !== '' && b[0] !== '');
+    }
     if (x === undefined || y === undefined) return false;
     if (x !== '+' && y !== '+' && x !== y) return false;
   }

@@ -128,7 +128,9 @@ export const transformConfig = z.object({
     .describe('Steps applied in order; the output of one is the input of the next'),
 });
 
+/** One op after validation, defaults filled in. */
 export type TransformOp = z.output<typeof transformOp>;
+/** The transform config after validation, defaults filled in. */
 export type TransformConfig = z.output<typeof transformConfig>;
 
 /** The static description of the transform node type (palette, form, validation). */

@@ -23,6 +23,7 @@ export interface ExpressionLimits {
  */
 export const DEFAULT_LIMITS: ExpressionLimits = { timeoutMs: 1000, maxDepth: 1000, maxSequence: 100_000 };
 
+/** An expression's value as plain data, or why there is none. */
 export type ExprOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
 
 /** A compiled expression; evaluate one message at a time (the runtime queues them). */
@@ -90,7 +91,9 @@ function plain(value: unknown, depth: number, found: { fn: boolean }): unknown {
     return undefined;
   }
   if (Array.isArray(value)) return value.map((item: unknown) => plain(item, depth + 1, found));
-  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  // JSONata builds objects without a prototype; downstream code expects ordinary objects.
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
   // fromEntries defines own fields, so a `__proto__` key stays a field.
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v, depth + 1, found)]));
 }

@@ -14,7 +14,9 @@ export const UNITS = {
   kWh: 'energy',
 } as const;
 
+/** A unit name as written in a convert op: `C`, `kWh`… */
 export type Unit = keyof typeof UNITS;
+/** The unit names as a non-empty list, for the schema's enum. */
 export const UNIT_NAMES = Object.keys(UNITS) as [Unit, ...Unit[]];
 
 /** Each unit as a way into and out of its kind's base unit (°C, W, Wh). */

@@ -88,6 +88,7 @@ export function formatPath(segments: readonly string[]): string {
   return out;
 }
 
+/** The value at a path, or a sentence naming the missing field and what is there instead. */
 export type PathResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
 
 /**

@@ -11,8 +11,9 @@ import { compileOps, type OpResult, type Transform } from './ops.ts';
  */
 
 /**
- * Most messages a transform holds while JSONata works on earlier ones. Past this the node is
- * not keeping up with its input, and queueing more would only grow memory and delay.
+ * Most messages a transform holds at once (the one being evaluated included) while JSONata
+ * works. Past this the node is not keeping up with its input, and queueing more would only
+ * grow memory and delay; further messages are dropped, each reported as a node error.
  */
 export const MAX_WAITING = 1000;
 

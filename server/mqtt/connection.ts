@@ -187,8 +187,13 @@ export class BrokerConnection implements BrokerHandle {
           const request = Object.fromEntries(
             [...plan.subscribe].map(([filter, qos]) => [this.brokerFilter(filter), { qos }]),
           );
-          await this.client.subscribeAsync(request);
-          this.table.subscribed(plan.subscribe, this.now());
+          const granted = await this.client.subscribeAsync(request);
+          this.table.subscribed(plan, this.now());
+          const refused = granted.filter((g) => g.qos === 128 || (g.qos as number) >= 0x80).map((g) => g.topic);
+          if (refused.length > 0) {
+            this.reason = `the broker refused the subscription to ${refused.join(', ')} (not allowed for this user?)`;
+            this.setState(this.currentState, this.reason);
+          }
         }
         if (plan.unsubscribe.length > 0) {
           await this.client.unsubscribeAsync(plan.unsubscribe.map((f) => this.brokerFilter(f)));

@@ -12,6 +12,8 @@ export interface Subscriber {
   readonly deliver: (publish: IncomingPublish) => void;
   /** Until when retained replays reach it; Infinity until its broker subscription is acknowledged. */
   freshUntil: number;
+  /** The broker filter that serves it, as of the last plan. */
+  brokerFilter?: string;
 }
 
 export interface SubscriptionPlan {
@@ -19,6 +21,8 @@ export interface SubscriptionPlan {
   readonly subscribe: ReadonlyMap<string, Qos>;
   /** Broker filters no subscriber needs any more; unsubscribe only after `subscribe` is acknowledged. */
   readonly unsubscribe: readonly string[];
+  /** The new subscribers this plan's SUBSCRIBE is sent for. */
+  readonly included: ReadonlySet<Subscriber>;
 }
 
 /**
@@ -77,27 +81,36 @@ export class SubscriptionTable {
     const cover = coverFilters([...this.subscribers].map((s) => s.filter));
     const desired = new Map<string, Qos>();
     const awaiting = new Set<string>();
+    const included = new Set<Subscriber>();
     for (const s of this.subscribers) {
       const broker = cover.get(s.filter) ?? s.filter;
+      s.brokerFilter = broker;
       desired.set(broker, Math.max(desired.get(broker) ?? 0, s.qos) as Qos);
-      if (s.freshUntil === Infinity) awaiting.add(broker);
+      if (s.freshUntil === Infinity) {
+        awaiting.add(broker);
+        included.add(s);
+      }
     }
     const subscribe = new Map<string, Qos>();
     for (const [filter, qos] of desired) {
       if (this.active.get(filter) !== qos || awaiting.has(filter)) subscribe.set(filter, qos);
     }
     const unsubscribe = [...this.active.keys()].filter((f) => !desired.has(f));
-    return { subscribe, unsubscribe };
+    return { subscribe, unsubscribe, included };
   }
 
-  /** Record that a plan's SUBSCRIBE was sent; subscribers it serves start their retained window at `ackedAt`. */
-  subscribed(filters: ReadonlyMap<string, Qos>, ackedAt: number): void {
-    for (const [filter, qos] of filters) this.active.set(filter, qos);
-    const cover = coverFilters([...this.subscribers].map((s) => s.filter));
+  /**
+   * Record that a plan's SUBSCRIBE was acknowledged at `ackedAt`. The subscribers it was
+   * sent for take the retained values it replays, for a short window. Older subscribers
+   * under the same broker filters stop taking replays now: the broker sent the replays of
+   * their own SUBSCRIBE before this acknowledgement, and the new replays are not theirs.
+   */
+  subscribed(plan: SubscriptionPlan, ackedAt: number): void {
+    for (const [filter, qos] of plan.subscribe) this.active.set(filter, qos);
     for (const s of this.subscribers) {
-      if (s.freshUntil === Infinity && filters.has(cover.get(s.filter) ?? s.filter)) {
-        s.freshUntil = ackedAt + RETAINED_WINDOW_MS;
-      }
+      if (s.brokerFilter === undefined || !plan.subscribe.has(s.brokerFilter)) continue;
+      if (plan.included.has(s)) s.freshUntil = ackedAt + RETAINED_WINDOW_MS;
+      else if (s.freshUntil !== Infinity) s.freshUntil = Math.min(s.freshUntil, ackedAt);
     }
   }
 

@@ -12,6 +12,7 @@ import { connect as tcpConnect, createServer, type AddressInfo } from 'node:net'
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { connect as mqttConnect, type IClientOptions, type MqttClient } from 'mqtt';
 import { startEmbeddedBroker } from '../../server/mqtt/embedded-broker.ts';
 import { missingMessage, mosquittoPath, suiteNeeds } from './requirements.ts';
@@ -62,7 +63,6 @@ export interface BrokerKind {
 const READY_TIMEOUT_MS = 5000;
 const STOP_GRACE_MS = 2000;
 const MAX_LOG_CHARS = 64_000;
-/** A freed port can be grabbed by someone else before mosquitto binds it; retry a few times. */
 const MAX_BIND_ATTEMPTS = 3;
 
 /** Both implementations, aedes first. */
@@ -112,56 +112,54 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Te
   const binary = mosquittoPath();
   if (!binary) throw new Error(missingMessage('mosquitto'));
   const dir = await mkdtemp(join(tmpdir(), 'topicflow-mosquitto-'));
-  try {
-    for (let attempt = 1; ; attempt++) {
-      const ports = { plain: await freePort(), tls: options.tls ? await freePort() : undefined };
-      const conf = join(dir, 'mosquitto.conf');
-      await writeFile(conf, await configText(dir, ports, options));
-      const run = spawnLogged(binary, ['-c', conf]);
-      try {
-        await waitForPorts(run, [ports.plain, ...(ports.tls ? [ports.tls] : [])]);
-      } catch (error) {
-        await stopChild(run.child);
-        if (attempt < MAX_BIND_ATTEMPTS && /address already in use/i.test(run.log())) continue;
-        throw error;
-      }
-      let stopping: Promise<void> | undefined;
-      return {
-        name: 'mosquitto',
-        url: `mqtt://127.0.0.1:${ports.plain}`,
-        port: ports.plain,
-        ...(ports.tls ? { tlsUrl: `mqtts://127.0.0.1:${ports.tls}`, tlsPort: ports.tls } : {}),
-        log: run.log,
-        stop: () => (stopping ??= stopChild(run.child).then(() => rm(dir, { recursive: true, force: true }))),
-      };
+  const removeDir = (): Promise<void> => rm(dir, { recursive: true, force: true });
+  for (let attempt = 1; attempt <= MAX_BIND_ATTEMPTS; attempt++) {
+    const plain = await freePort();
+    const tls = options.tls ? await freePort() : undefined;
+    const conf = join(dir, 'mosquitto.conf');
+    await writeFile(conf, await configText(dir, plain, tls, options));
+    const run = spawnLogged(binary, ['-c', conf]);
+    try {
+      await waitForPorts(run, tls ? [plain, tls] : [plain]);
+    } catch (error) {
+      await stopChild(run.child);
+      // A freed port can be taken by another process before mosquitto binds it: try new ones.
+      if (attempt < MAX_BIND_ATTEMPTS && /address already in use/i.test(run.log())) continue;
+      await removeDir();
+      throw error;
     }
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
+    let stopping: Promise<void> | undefined;
+    return {
+      name: 'mosquitto',
+      url: `mqtt://127.0.0.1:${plain}`,
+      port: plain,
+      ...(tls ? { tlsUrl: `mqtts://127.0.0.1:${tls}`, tlsPort: tls } : {}),
+      log: run.log,
+      stop: () => (stopping ??= stopChild(run.child).then(removeDir)),
+    };
   }
+  throw new Error('unreachable: the last attempt rethrows its error');
 }
 
-async function configText(dir: string, ports: { plain: number; tls: number | undefined }, o: MosquittoOptions): Promise<string> {
+async function configText(dir: string, plain: number, tls: number | undefined, o: MosquittoOptions): Promise<string> {
   const lines = [
     // Run as root, mosquitto drops to the `mosquitto` user, who cannot read our 0700 temp dir;
     // naming the current user keeps it as it is (as non-root the setting does nothing).
     `user ${userInfo().username}`,
     'persistence false',
     'log_dest stderr',
-    'log_type error',
-    'log_type warning',
-    'log_type notice',
-    'log_type information',
-    `allow_anonymous ${o.username === undefined ? 'true' : 'false'}`,
+    // Not `all`: debug lines for every packet would bury the reason a broker failed.
+    ...['error', 'warning', 'notice', 'information'].map((type) => `log_type ${type}`),
+    `allow_anonymous ${o.username === undefined}`,
   ];
   if (o.username !== undefined) {
     const file = join(dir, 'passwords');
     await writeFile(file, passwordLine(o.username, o.password ?? ''), { mode: 0o600 });
     lines.push(`password_file ${file}`);
   }
-  lines.push(`listener ${ports.plain} 127.0.0.1`);
-  if (o.tls && ports.tls) {
-    lines.push(`listener ${ports.tls} 127.0.0.1`, `cafile ${o.tls.ca}`, `certfile ${o.tls.cert}`, `keyfile ${o.tls.key}`);
+  lines.push(`listener ${plain} 127.0.0.1`);
+  if (o.tls && tls) {
+    lines.push(`listener ${tls} 127.0.0.1`, `cafile ${o.tls.ca}`, `certfile ${o.tls.cert}`, `keyfile ${o.tls.key}`);
     if (o.tls.requireClientCert) lines.push('require_certificate true');
   }
   return lines.join('\n') + '\n';
@@ -170,83 +168,62 @@ async function configText(dir: string, ports: { plain: number; tls: number | und
 /** Mosquitto 2's `$7$` format (PBKDF2-SHA512), written directly so mosquitto_passwd is not needed. */
 function passwordLine(username: string, password: string): string {
   const salt = randomBytes(12);
-  const iterations = 101;
-  const hash = pbkdf2Sync(password, salt, iterations, 64, 'sha512');
-  return `${username}:$7$${iterations}$${salt.toString('base64')}$${hash.toString('base64')}\n`;
-}
-
-interface LoggedChild {
-  child: ChildProcess;
-  log(): string;
+  const hash = pbkdf2Sync(password, salt, 101, 64, 'sha512');
+  return `${username}:$7$101$${salt.toString('base64')}$${hash.toString('base64')}\n`;
 }
 
 /** Children still running, killed if the test process exits without stopping them. */
 const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
+process.once('exit', () => live.forEach((child) => child.kill('SIGKILL')));
 
-function spawnLogged(binary: string, args: string[]): LoggedChild {
+function spawnLogged(binary: string, args: string[]): { child: ChildProcess; log: () => string } {
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
-  const append = (chunk: Buffer): void => {
-    // Keep the tail: the last lines say why a broker died.
-    text = (text + chunk.toString('utf8')).slice(-MAX_LOG_CHARS);
-  };
+  // Keep the tail: the last lines say why a broker died.
+  const append = (chunk: Buffer | string): void => void (text = (text + chunk.toString()).slice(-MAX_LOG_CHARS));
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
-  child.on('error', (error) => append(Buffer.from(`spawn error: ${error.message}\n`)));
+  child.on('error', (error) => append(`spawn error: ${error.message}\n`));
   live.add(child);
   child.once('exit', () => live.delete(child));
   return { child, log: () => text };
 }
 
+const exited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
+
 /** Polls until each port accepts a TCP connection, failing early if the child exits. */
-async function waitForPorts(run: LoggedChild, ports: number[]): Promise<void> {
+async function waitForPorts(run: ReturnType<typeof spawnLogged>, ports: number[]): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (const port of ports) {
     while (!(await accepts(port))) {
-      if (run.child.exitCode !== null || run.child.signalCode !== null) {
+      if (exited(run.child)) {
         throw new Error(`mosquitto exited (${run.child.exitCode ?? run.child.signalCode}) before listening on ${port}:\n${run.log()}`);
       }
       if (Date.now() > deadline) {
         throw new Error(`mosquitto did not listen on 127.0.0.1:${port} within ${READY_TIMEOUT_MS} ms:\n${run.log()}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
   }
 }
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = tcpConnect({ port, host: '127.0.0.1' });
-    socket.setTimeout(500);
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-    socket.once('timeout', () => done(false));
+    const socket = tcpConnect({ port, host: '127.0.0.1', timeout: 500 });
+    const done = (ok: boolean) => () => (socket.destroy(), resolve(ok));
+    socket.once('connect', done(true)).once('error', done(false)).once('timeout', done(false));
   });
 }
 
 /** SIGTERM, then SIGKILL if the child is still there after the grace period. */
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  if (await within(exited, STOP_GRACE_MS)) return;
-  child.kill('SIGKILL');
-  await within(exited, STOP_GRACE_MS);
-}
-
-async function within(promise: Promise<void>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  const result = await Promise.race([promise.then(() => true), timeout]);
-  clearTimeout(timer);
-  return result;
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    if (exited(child)) return;
+    const gone = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    // An unref'd timer: once the child is gone, the leftover wait must not hold the process open.
+    await Promise.race([gone, sleep(STOP_GRACE_MS, undefined, { ref: false })]);
+  }
 }
 
 /** Options for {@link connectClient}: mqtt.js options plus the connect deadline. */
@@ -270,9 +247,8 @@ export function connectClient(url: string, options: TestClientOptions = {}): Pro
     };
     const onConnect = (): void => {
       cleanup();
-      // mqtt.js throws an 'error' nobody listens to, which would crash the whole test file.
-      // A broker going away (a test stopping it first) is normal teardown; anything else is
-      // reported visibly.
+      // mqtt.js throws an 'error' nobody listens to, crashing the test file. A broker going
+      // away first is normal teardown; anything else is reported visibly.
       client.on('error', (error) => {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ECONNRESET' || code === 'EPIPE') return;
@@ -283,8 +259,7 @@ export function connectClient(url: string, options: TestClientOptions = {}): Pro
     const onClose = (): void => fail(new Error(`connection to ${url} closed before CONNACK`));
     function fail(error: Error): void {
       cleanup();
-      // The first error is the one the caller gets; later ones from the same dying socket
-      // add nothing, but must still have a listener or mqtt.js would throw them.
+      // The caller gets the first error; later ones from the dying socket add nothing.
       client.on('error', () => undefined);
       client.end(true);
       reject(error);

@@ -96,7 +96,7 @@ test('the issue path points at the failing op among several', () => {
 });
 
 test('every field the editor shows has help text in the JSON Schema', () => {
-  const schema = z.toJSONSchema(transformConfig) as {
+  const schema = z.toJSONSchema(transformConfig) as unknown as {
     properties: { ops: { items: { oneOf: { properties: Record<string, { description?: string }> }[] } } };
   };
   const variants = schema.properties.ops.items.oneOf;

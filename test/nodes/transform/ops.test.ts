@@ -161,7 +161,9 @@ test('the input message is never changed', async () => {
 test('a set value is shared, frozen, and independent of the config object', async () => {
   const config = transformConfig.parse({ ops: [{ op: 'set', value: { state: 'ON' } }] });
   const transform = compileOps(config);
-  (config.ops[0] as { value: { state: string } }).value.state = 'OFF';
+  const op = config.ops[0]!;
+  assert.ok(op.op === 'set');
+  (op.value as { state: string }).state = 'OFF';
   const result = await transform(newMessage({ payload: 1 }));
   assert.ok(result.ok);
   assert.deepEqual(result.msg.payload, { state: 'ON' });

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import type { FlowDocument } from '../nodes/document/schema.ts';
+import { ensureError, OperationalError } from '../nodes/errors.ts';
 import { overrideBrokers } from './broker-override.ts';
 import { Engine } from './engine/engine.ts';
 import type { Logger } from './log.ts';
@@ -18,7 +19,7 @@ export interface SessionOptions {
   /** Print debug-node output (headless runs). */
   readonly showDebug: boolean;
   /** Start the embedded broker here whatever else is configured (`topicflow start`). */
-  readonly embeddedAt?: { readonly host: string; readonly port: number };
+  readonly embeddedAt?: { readonly host: string; readonly port: number; readonly username?: string; readonly password?: string };
 }
 
 export interface Session {
@@ -52,7 +53,9 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   for (const address of wanted) {
     if (!options.embeddedAt && (await reachable(address.host, address.port))) continue;
     {
-      const broker = await startEmbeddedBroker({ host: address.host, port: address.port, logger: (l) => logger.info(`embedded broker: ${l}`) });
+      const broker = await startEmbeddedBroker({ ...address, logger: (l) => logger.info(l) }).catch((error: unknown) => {
+        throw new OperationalError(ensureError(error).message, { cause: error });
+      });
       embedded.push(broker);
     }
   }

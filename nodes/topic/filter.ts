@@ -89,12 +89,11 @@ export function extractCaptures(filter: NamedFilter, topic: string): Record<stri
       next++;
       continue;
     }
+    const slash = topic.indexOf('/', start);
     if (capture.level === level) {
-      const slash = capture.rest ? -1 : topic.indexOf('/', start);
-      define(out, capture.name, topic.slice(start, slash < 0 ? topic.length : slash));
+      define(out, capture.name, topic.slice(start, capture.rest || slash < 0 ? topic.length : slash));
       next++;
     }
-    const slash = topic.indexOf('/', start);
     start = slash < 0 ? -1 : slash + 1;
     level++;
   }

@@ -30,6 +30,28 @@ const cliSchema = z.object({
 
 export type CliArgs = z.output<typeof cliSchema>;
 
+const envSchema = z
+  .object({
+    TOPICFLOW_BROKER_USERNAME: z.string().min(1).optional(),
+    TOPICFLOW_BROKER_PASSWORD: z.string().min(1).optional(),
+  })
+  .refine((env) => (env.TOPICFLOW_BROKER_USERNAME === undefined) === (env.TOPICFLOW_BROKER_PASSWORD === undefined), {
+    message: 'set both TOPICFLOW_BROKER_USERNAME and TOPICFLOW_BROKER_PASSWORD, or neither',
+  });
+
+export interface EmbeddedBrokerAuth {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** Login the embedded broker requires, from the environment (never a flag: flags show in `ps`). */
+export function embeddedBrokerAuth(env: NodeJS.ProcessEnv): EmbeddedBrokerAuth | undefined {
+  const result = envSchema.safeParse(env);
+  if (!result.success) throw new UserInputError(result.error.issues[0]!.message);
+  const { TOPICFLOW_BROKER_USERNAME: username, TOPICFLOW_BROKER_PASSWORD: password } = result.data;
+  return username && password ? { username, password } : undefined;
+}
+
 export const HELP = `topicflow — MQTT rules for your home, with a visual editor
 
 Usage:
@@ -47,6 +69,10 @@ Options:
   --data DIR          data folder (default $TOPICFLOW_DATA or ~/.topicflow)
   --quiet             (run) log only errors, not debug output
   --json              (validate) print the result as JSON
+
+Environment:
+  TOPICFLOW_DATA                        data folder
+  TOPICFLOW_BROKER_USERNAME / _PASSWORD (start) the embedded broker requires this login
 
 Without --broker, "run" uses the flow's own broker URLs; when one of them is on this
 machine (127.0.0.1/localhost) and nothing answers there, it starts the embedded broker on it.

@@ -6,7 +6,7 @@ import { loadFlowFile } from '../flow-file.ts';
 import { consoleLogger, type Logger } from '../log.ts';
 import { startSession } from '../runtime-session.ts';
 import { loadInstallId, resolveDataDir } from '../storage/install-id.ts';
-import { HELP, parseCli, type CliArgs } from './args.ts';
+import { embeddedBrokerAuth, HELP, parseCli, type CliArgs } from './args.ts';
 
 export const EXAMPLE_FLOW = fileURLToPath(new URL('../../flows/zigbee-temperature-fan.json', import.meta.url));
 
@@ -47,9 +47,12 @@ async function run(args: CliArgs, file: string, logger: Logger, demo: boolean): 
     logger.error(`${file} was not started: fix the errors above`);
     return 1;
   }
-  const embeddedUrl = `mqtt://127.0.0.1:${args.brokerPort}`;
+  const auth = demo ? embeddedBrokerAuth(process.env) : undefined;
+  const login = auth ? `${encodeURIComponent(auth.username)}:${encodeURIComponent(auth.password)}@` : '';
+  const embeddedUrl = `mqtt://${login}127.0.0.1:${args.brokerPort}`;
   // `start` always runs the example against the embedded broker (or the one named by --broker).
   const brokerUrl = args.broker ?? (demo ? embeddedUrl : undefined);
+  const embedHere = demo && !args.broker && args.embeddedBroker;
   const session = await startSession({
     document: result.document,
     installId: loadInstallId(resolveDataDir(args.data)),
@@ -57,9 +60,9 @@ async function run(args: CliArgs, file: string, logger: Logger, demo: boolean): 
     embeddedBroker: args.embeddedBroker,
     showDebug: !args.quiet,
     ...(brokerUrl ? { brokerUrl } : {}),
-    ...(demo && !args.broker && args.embeddedBroker ? { embeddedAt: { host: '127.0.0.1', port: args.brokerPort } } : {}),
+    ...(embedHere ? { embeddedAt: { host: '127.0.0.1', port: args.brokerPort, ...(auth ?? {}) } } : {}),
   });
-  const sensors = demo && args.demo ? startDemoSensors({ brokerUrl: args.broker ?? embeddedUrl, logger, echo: true }) : undefined;
+  const sensors = demo && args.demo ? startDemoSensors({ brokerUrl: brokerUrl ?? embeddedUrl, logger, echo: true }) : undefined;
   logger.info(`running ${file} (${result.document.nodes.length} nodes); Ctrl+C stops`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

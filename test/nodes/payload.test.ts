@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { encodePayload, parseLenientJson, parsePayload, PAYLOAD_MODES, type PayloadMode } from '../../nodes/payload.ts';
 import { UNAVAILABLE } from '../../nodes/message.ts';
 
@@ -9,7 +9,7 @@ const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 // The shared fixture of real device payloads; a copy beside the tests wins when there is one.
 const LOCAL_FIXTURES = new URL('../fixtures/device-payloads.json', import.meta.url);
-const FIXTURES = existsSync(LOCAL_FIXTURES) ? LOCAL_FIXTURES : '/work/shared/fixtures/device-payloads.json';
+const FIXTURES = LOCAL_FIXTURES;
 
 interface Entry { topic: string; payload_text: string }
 const fixture = JSON.parse(readFileSync(FIXTURES, 'utf8')) as Record<string, unknown>;

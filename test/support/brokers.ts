@@ -61,6 +61,7 @@ export interface BrokerKind {
 }
 
 const READY_TIMEOUT_MS = 5000;
+const POLL_MS = 50;
 const STOP_GRACE_MS = 2000;
 const MAX_LOG_CHARS = 64_000;
 const MAX_BIND_ATTEMPTS = 3;
@@ -104,8 +105,9 @@ export async function startAedes(options: CommonBrokerOptions = {}): Promise<Tes
 }
 
 /**
- * Spawns `mosquitto -c <temp config>` on free ports of 127.0.0.1 and resolves once every
- * listener accepts TCP connections (within 5 s; the error carries mosquitto's log otherwise).
+ * Spawns `mosquitto -c <temp config>` on free ports of 127.0.0.1 and resolves once it reports
+ * itself running and every listener accepts connections (within 5 s; otherwise the error
+ * carries mosquitto's log). Anonymous clients are allowed unless `username` is set.
  * Throws at once when mosquitto is not installed — gate the suite with suiteNeeds().
  */
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<TestBroker> {
@@ -120,7 +122,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Te
     await writeFile(conf, await configText(dir, plain, tls, options));
     const run = spawnLogged(binary, ['-c', conf]);
     try {
-      await waitForPorts(run, tls ? [plain, tls] : [plain]);
+      await waitUntilReady(run, tls ? [plain, tls] : [plain]);
     } catch (error) {
       await stopChild(run.child);
       // A freed port can be taken by another process before mosquitto binds it: try new ones.
@@ -191,20 +193,21 @@ function spawnLogged(binary: string, args: string[]): { child: ChildProcess; log
 
 const exited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
 
-/** Polls until each port accepts a TCP connection, failing early if the child exits. */
-async function waitForPorts(run: ReturnType<typeof spawnLogged>, ports: number[]): Promise<void> {
+/**
+ * Polls until mosquitto logs that it is running and each port accepts a connection. An open
+ * port alone proves nothing: a TLS listener accepts for a moment before a bad certificate
+ * makes mosquitto exit, and the "running" line comes only after every listener is set up.
+ */
+async function waitUntilReady(run: ReturnType<typeof spawnLogged>, ports: number[]): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (const port of ports) {
-    while (!(await accepts(port))) {
-      if (exited(run.child)) {
-        throw new Error(`mosquitto exited (${run.child.exitCode ?? run.child.signalCode}) before listening on ${port}:\n${run.log()}`);
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`mosquitto did not listen on 127.0.0.1:${port} within ${READY_TIMEOUT_MS} ms:\n${run.log()}`);
-      }
-      await sleep(50);
+  for (let poll = 0; poll < READY_TIMEOUT_MS / POLL_MS && Date.now() < deadline; poll++) {
+    if (exited(run.child)) {
+      throw new Error(`mosquitto exited (${run.child.exitCode ?? run.child.signalCode}) before it was ready:\n${run.log()}`);
     }
+    if (/mosquitto version \S+ running/.test(run.log()) && (await Promise.all(ports.map(accepts))).every(Boolean)) return;
+    await sleep(POLL_MS);
   }
+  throw new Error(`mosquitto was not ready on 127.0.0.1:${ports.join(', ')} within ${READY_TIMEOUT_MS} ms:\n${run.log()}`);
 }
 
 function accepts(port: number): Promise<boolean> {

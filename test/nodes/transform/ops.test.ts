@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { transformConfig } from '../../../nodes/transform/definition.ts';
 import { compileOps, type OpResult } from '../../../nodes/transform/ops.ts';
 import { newMessage, UNAVAILABLE, type Message } from '../../../nodes/message.ts';
@@ -10,7 +10,7 @@ const U = UNAVAILABLE;
 
 // The shared fixture of real device payloads; a copy beside the tests wins when there is one.
 const LOCAL_FIXTURES = new URL('../../fixtures/device-payloads.json', import.meta.url);
-const FIXTURES = existsSync(LOCAL_FIXTURES) ? LOCAL_FIXTURES : '/work/shared/fixtures/device-payloads.json';
+const FIXTURES = LOCAL_FIXTURES;
 const fixture = JSON.parse(readFileSync(FIXTURES, 'utf8')) as Record<string, { topic: string; payload_text: string }[]>;
 
 /** The payload a device really sent on `topic`, parsed the way mqtt-in does in auto mode. */

@@ -6,6 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Aedes, type AuthenticateError } from 'aedes';
+import { OperationalError } from '../../nodes/errors.ts';
 
 /** How to run the embedded broker; every field has a safe default. */
 export interface EmbeddedBrokerOptions {
@@ -43,8 +44,8 @@ const NOT_AUTHORIZED = 5;
 /**
  * Starts aedes on `host:port` and resolves once the port is bound.
  *
- * Rejects with a plain-language Error when the port is taken (naming `--broker` and
- * `--broker-port` as the ways out) or cannot be bound, and with a TypeError on bad options.
+ * Rejects with a plain-language OperationalError when the port is taken (naming `--broker`
+ * and `--broker-port` as the ways out) or cannot be bound, and with a TypeError on bad options.
  */
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';
@@ -149,27 +150,30 @@ function listen(server: ReturnType<typeof createServer>, port: number, host: str
   });
 }
 
-/** Turns a bind failure into a message that tells the user what to do next. */
-function bindError(error: unknown, host: string, port: number): Error {
+/**
+ * Turns a bind failure into a message that tells the user what to do next. Operational:
+ * the machine's state, not the flow or our code, is what must change.
+ */
+function bindError(error: unknown, host: string, port: number): OperationalError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EADDRINUSE') {
-    return new Error(
+    return new OperationalError(
       `port ${port} on ${host} is already in use (is Mosquitto running?). ` +
         `Use --broker mqtt://${host}:${port} to use that broker instead, or --broker-port to move the embedded one.`,
       { cause: error },
     );
   }
   if (code === 'EACCES') {
-    return new Error(
+    return new OperationalError(
       `not allowed to listen on port ${port} on ${host} (ports below 1024 need extra privileges). ` +
         `Use --broker-port with a port above 1023.`,
       { cause: error },
     );
   }
   if (code === 'EADDRNOTAVAIL') {
-    return new Error(`cannot listen on ${host}: no such address on this machine.`, { cause: error });
+    return new OperationalError(`cannot listen on ${host}: no such address on this machine.`, { cause: error });
   }
-  return new Error(`embedded MQTT broker could not listen on ${host}:${port}: ${String(error)}`, { cause: error });
+  return new OperationalError(`embedded MQTT broker could not listen on ${host}:${port}: ${String(error)}`, { cause: error });
 }
 
 async function shutdown(server: ReturnType<typeof createServer>, sockets: Set<Socket>, aedes: Aedes): Promise<void> {

@@ -23,10 +23,13 @@ export interface RunningFlow {
 }
 
 /** Run a document in this process against real brokers, recording what the engine reports. */
+let runs = 0;
+
 export function runFlow(input: unknown, options: { secrets?: Record<string, BrokerSecrets> } = {}): RunningFlow {
   const brokerStates: EngineEvents['broker-state'][] = [];
   const pool = new BrokerPool({
-    installId: `test${process.pid}`,
+    // Each run is its own install: runtimes sharing a client id would kick each other off.
+    installId: `test${process.pid}x${++runs}`,
     secrets: (id) => options.secrets?.[id],
     onState: (brokerId, state, reason) => brokerStates.push({ brokerId, state, ...(reason ? { reason } : {}) }),
   });

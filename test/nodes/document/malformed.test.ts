@@ -7,28 +7,40 @@ import { describe, test } from 'node:test';
 import type { Problem } from '../../../nodes/errors.ts';
 import { validateDocument } from '../../../nodes/document/validate.ts';
 
+type Fields = Record<string, unknown>;
+/** A document loose enough to break in every way: tests assign whatever they like. */
+interface Doc extends Fields {
+  brokers: Fields[];
+  nodes: (Fields & { config?: unknown })[];
+  edges: Fields[];
+}
+
 /** Fan plugs follow Zigbee2MQTT room sensors: valid, and free of warnings too. */
-function baseDocument() {
+function baseDocument(): Doc {
   return {
     format: 'topicflow/1',
     name: 'Fans follow temperature',
-    brokers: [{ id: 'home', name: 'Mosquitto', url: 'mqtt://192.168.1.10:1883' } as Record<string, unknown>],
+    brokers: [{ id: 'home', name: 'Mosquitto', url: 'mqtt://192.168.1.10:1883' }],
     nodes: [
-      { id: 'sensors', type: 'mqtt-in', config: { broker: 'home', topic: 'zigbee2mqtt/+room/th_sensor', qos: 1 } as Record<string, unknown> },
-      { id: 'temperature', type: 'transform', config: { ops: [{ op: 'path', path: 'temperature' }] } as Record<string, unknown> },
-      { id: 'hot', type: 'threshold', config: { above: 25, hysteresis: 0.5 } as unknown },
-      { id: 'fan', type: 'mqtt-out', config: { broker: 'home', topic: 'zigbee2mqtt/{room}_fan_plug/set' } as Record<string, unknown> },
-      { id: 'log', type: 'debug', config: {} } as Record<string, unknown>,
-    ] as Record<string, unknown>[],
+      { id: 'sensors', type: 'mqtt-in', config: { broker: 'home', topic: 'zigbee2mqtt/+room/th_sensor', qos: 1 } },
+      { id: 'temperature', type: 'transform', config: { ops: [{ op: 'path', path: 'temperature' }] } },
+      { id: 'hot', type: 'threshold', config: { above: 25, hysteresis: 0.5 } },
+      { id: 'fan', type: 'mqtt-out', config: { broker: 'home', topic: 'zigbee2mqtt/{room}_fan_plug/set' } },
+      { id: 'log', type: 'debug', config: {} },
+    ],
     edges: [
       { source: 'sensors', target: 'temperature' },
       { source: 'temperature', target: 'hot' },
       { source: 'hot', target: 'fan' },
       { source: 'hot', target: 'log' },
-    ] as Record<string, unknown>[],
-  } as Record<string, unknown> & { brokers: Record<string, unknown>[]; nodes: Record<string, any>[]; edges: Record<string, unknown>[] };
+    ],
+  };
 }
-type Doc = ReturnType<typeof baseDocument>;
+
+/** The config of node `index`, to change one field of it. */
+function config(doc: Doc, index: number): Fields {
+  return doc.nodes[index]!.config as Fields;
+}
 
 interface Case {
   readonly name: string;
@@ -75,35 +87,35 @@ const cases: Case[] = [
   },
   {
     name: 'mqtt-in topic with # before the last level',
-    breakIt: (d) => ((d.nodes[0]!.config.topic = 'zigbee2mqtt/#/th_sensor'), d),
+    breakIt: (d) => ((config(d, 0).topic = 'zigbee2mqtt/#/th_sensor'), d),
     path: 'nodes[0].config.topic',
     nodeId: 'sensors',
     mentions: ['topic', '#', 'last level'],
   },
   {
     name: 'mqtt-in topic with + inside a level',
-    breakIt: (d) => ((d.nodes[0]!.config.topic = 'zigbee2mqtt/living_room+'), d),
+    breakIt: (d) => ((config(d, 0).topic = 'zigbee2mqtt/living_room+'), d),
     path: 'nodes[0].config.topic',
     nodeId: 'sensors',
     mentions: ['topic', '+'],
   },
   {
     name: 'mqtt-in topic empty',
-    breakIt: (d) => ((d.nodes[0]!.config.topic = ''), d),
+    breakIt: (d) => ((config(d, 0).topic = ''), d),
     path: 'nodes[0].config.topic',
     nodeId: 'sensors',
     mentions: ['topic', 'empty'],
   },
   {
     name: 'mqtt-in qos 3',
-    breakIt: (d) => ((d.nodes[0]!.config.qos = 3), d),
+    breakIt: (d) => ((config(d, 0).qos = 3), d),
     path: 'nodes[0].config.qos',
     nodeId: 'sensors',
     mentions: ['qos', '0, 1 or 2'],
   },
   {
     name: 'mqtt-in names a broker the document lacks',
-    breakIt: (d) => ((d.nodes[0]!.config.broker = 'garage'), d),
+    breakIt: (d) => ((config(d, 0).broker = 'garage'), d),
     path: 'nodes[0].config.broker',
     nodeId: 'sensors',
     mentions: ['broker', '"garage"', 'home'],
@@ -145,21 +157,21 @@ const cases: Case[] = [
   },
   {
     name: 'transform path into __proto__',
-    breakIt: (d) => ((d.nodes[1]!.config.ops = [{ op: 'path', path: '__proto__.x' }]), d),
+    breakIt: (d) => ((config(d, 1).ops = [{ op: 'path', path: '__proto__.x' }]), d),
     path: 'nodes[1].config.ops[0].path',
     nodeId: 'temperature',
     mentions: ['path', '__proto__'],
   },
   {
     name: 'transform path constructor',
-    breakIt: (d) => ((d.nodes[1]!.config.ops = [{ op: 'path', path: 'constructor' }]), d),
+    breakIt: (d) => ((config(d, 1).ops = [{ op: 'path', path: 'constructor' }]), d),
     path: 'nodes[1].config.ops[0].path',
     nodeId: 'temperature',
     mentions: ['path', 'constructor'],
   },
   {
     name: 'transform JSONata syntax error',
-    breakIt: (d) => ((d.nodes[1]!.config.ops = [{ op: 'expr', expr: '$round(temperature * 1.8 + 32, 1' }]), d),
+    breakIt: (d) => ((config(d, 1).ops = [{ op: 'expr', expr: '$round(temperature * 1.8 + 32, 1' }]), d),
     path: 'nodes[1].config.ops[0].expr',
     nodeId: 'temperature',
     mentions: ['expr', 'JSONata', ')'],
@@ -194,21 +206,21 @@ const cases: Case[] = [
   },
   {
     name: 'mqtt-out topic with +',
-    breakIt: (d) => ((d.nodes[3]!.config.topic = 'zigbee2mqtt/+/set'), d),
+    breakIt: (d) => ((config(d, 3).topic = 'zigbee2mqtt/+/set'), d),
     path: 'nodes[3].config.topic',
     nodeId: 'fan',
     mentions: ['topic', 'wildcards'],
   },
   {
     name: 'mqtt-out topic with #',
-    breakIt: (d) => ((d.nodes[3]!.config.topic = 'cmnd/dehumidifier/#'), d),
+    breakIt: (d) => ((config(d, 3).topic = 'cmnd/dehumidifier/#'), d),
     path: 'nodes[3].config.topic',
     nodeId: 'fan',
     mentions: ['topic', 'wildcards'],
   },
   {
     name: 'mqtt-out topic with an unclosed {',
-    breakIt: (d) => ((d.nodes[3]!.config.topic = 'zigbee2mqtt/{room_fan_plug/set'), d),
+    breakIt: (d) => ((config(d, 3).topic = 'zigbee2mqtt/{room_fan_plug/set'), d),
     path: 'nodes[3].config.topic',
     nodeId: 'fan',
     mentions: ['topic', '"{"', 'never closed'],
@@ -329,10 +341,10 @@ describe('malformed flow documents are refused', () => {
 describe('several problems in one document are all reported at once', () => {
   test('config, broker reference, type and edge problems', () => {
     const doc = baseDocument();
-    doc.nodes[0]!.config.qos = 3;
-    doc.nodes[1]!.config.ops = [{ op: 'path', path: 'AM2301.Temperature' }, { op: 'expr', expr: '$round($ * 1.8 + 32' }];
+    config(doc, 0).qos = 3;
+    config(doc, 1).ops = [{ op: 'path', path: 'AM2301.Temperature' }, { op: 'expr', expr: '$round($ * 1.8 + 32' }];
     doc.nodes[2]!.config = { between: [30, 20], hysteresis: -1 };
-    doc.nodes[3]!.config.broker = 'garage';
+    config(doc, 3).broker = 'garage';
     doc.nodes.push({ id: 'js', type: 'function' });
     doc.edges.push({ source: 'log', target: 'fan' }, { source: 'hot', target: 'heater' });
     const result = validateDocument(doc);
@@ -355,7 +367,7 @@ describe('several problems in one document are all reported at once', () => {
   test('a broken broker entry does not hide the node problems', () => {
     const doc = baseDocument();
     doc.brokers[0]!['url'] = 'http://192.168.1.10:1883';
-    doc.nodes[0]!.config.topic = 'zigbee2mqtt/#/th_sensor';
+    config(doc, 0).topic = 'zigbee2mqtt/#/th_sensor';
     doc.nodes[2]!.config = { above: 25, below: 18 };
     doc.nodes[4]!['id'] = 'fan log';
     const result = validateDocument(doc);

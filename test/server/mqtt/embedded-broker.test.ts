@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { connect as tcpConnect, createServer, type AddressInfo, type Server } from 'node:net';
 import { describe, test } from 'node:test';
+import { OperationalError } from '../../../nodes/errors.ts';
 import { startEmbeddedBroker } from '../../../server/mqtt/embedded-broker.ts';
 import { collect, connectClient } from '../../support/brokers.ts';
 
@@ -69,6 +70,7 @@ describe('embedded broker', () => {
     t.after(() => new Promise<void>((resolve) => holder.close(() => resolve())));
     const port = (holder.address() as AddressInfo).port;
     await assert.rejects(startEmbeddedBroker({ port }), (error: Error) => {
+      assert.ok(error instanceof OperationalError, 'the operator must act, not the flow author');
       assert.match(error.message, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use`));
       assert.match(error.message, /is Mosquitto running\?/);
       assert.ok(error.message.includes(`--broker mqtt://127.0.0.1:${port}`), error.message);

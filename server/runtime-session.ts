@@ -1,6 +1,5 @@
 import { connect } from 'node:net';
 import type { FlowDocument } from '../nodes/document/schema.ts';
-import { ensureError, OperationalError } from '../nodes/errors.ts';
 import { overrideBrokers } from './broker-override.ts';
 import { Engine } from './engine/engine.ts';
 import type { Logger } from './log.ts';
@@ -53,9 +52,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   for (const address of wanted) {
     if (!options.embeddedAt && (await reachable(address.host, address.port))) continue;
     {
-      const broker = await startEmbeddedBroker({ ...address, logger: (l) => logger.info(l) }).catch((error: unknown) => {
-        throw new OperationalError(ensureError(error).message, { cause: error });
-      });
+      const broker = await startEmbeddedBroker({ ...address, logger: (l) => logger.info(l) });
       embedded.push(broker);
     }
   }

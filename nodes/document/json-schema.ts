@@ -21,7 +21,8 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export function documentJsonSchema(): Record<string, Json> {
   const generated = z.toJSONSchema(publishedDocumentSchema(nodeDefinitions), {
     io: 'input',
-    // Refinements have no JSON Schema form; the plain type without them is the honest answer.
+    // A type with no JSON Schema form becomes `{}` (any value) instead of failing `npm run schema`;
+    // refinements (topic syntax, JSONata) are left out either way, so the schema is looser than zod.
     unrepresentable: 'any',
     target: 'draft-2020-12',
   }) as Record<string, Json>;

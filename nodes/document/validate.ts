@@ -78,7 +78,12 @@ export function validateDocument(
     const source = nodeIndex.has(edge.source) ? definitions.get(doc.nodes[nodeIndex.get(edge.source)!]!.type) : undefined;
     const target = nodeIndex.has(edge.target) ? definitions.get(doc.nodes[nodeIndex.get(edge.target)!]!.type) : undefined;
     if (!nodeIndex.has(edge.source)) {
-      errors.push({ code: 'edge.unknown-source', path: `${at}.source`, message: `edge from "${edge.source}": there is no such node` });
+      errors.push({
+        code: 'edge.unknown-source',
+        ...(nodeIndex.has(edge.target) ? { nodeId: edge.target } : {}),
+        path: `${at}.source`,
+        message: `edge from "${edge.source}": there is no such node`,
+      });
     } else if (source && edge.sourcePort >= source.outputs) {
       errors.push({
         code: 'edge.bad-port',
@@ -90,7 +95,12 @@ export function validateDocument(
       });
     }
     if (!nodeIndex.has(edge.target)) {
-      errors.push({ code: 'edge.unknown-target', path: `${at}.target`, message: `edge to "${edge.target}": there is no such node` });
+      errors.push({
+        code: 'edge.unknown-target',
+        ...(nodeIndex.has(edge.source) ? { nodeId: edge.source } : {}),
+        path: `${at}.target`,
+        message: `edge to "${edge.target}": there is no such node`,
+      });
     } else if (target && target.inputs === 0) {
       errors.push({ code: 'edge.no-input', nodeId: edge.target, path: `${at}.target`, message: `${target.type} "${edge.target}" has no input, so no edge can end there` });
     }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { brokerRefSchema, qosSchema } from '../common-fields.ts';
 import { defineNode } from '../define-node.ts';
 import { parseTemplate } from '../template.ts';
+import { validateTopicName } from '../topic/filter.ts';
 
 const topicTemplateSchema = z
   .string()
@@ -14,12 +15,10 @@ const topicTemplateSchema = z
       ctx.addIssue({ code: 'custom', message: (error as Error).message });
       return;
     }
-    for (const part of parts) {
-      if ('text' in part && /[+#\u0000]/.test(part.text)) {
-        ctx.addIssue({ code: 'custom', message: 'a topic to publish on cannot contain the wildcards + or #' });
-        return;
-      }
-    }
+    // Fields stand for text that is checked again after rendering; the literal text must be valid now.
+    const sample = parts.map((p) => ('text' in p ? p.text : 'x')).join('');
+    const problem = validateTopicName(sample);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })
   .describe('Topic to publish on; {room} takes a captured wildcard, {payload.x} or {topic} a message field');
 

@@ -14,7 +14,7 @@ export interface Override {
 export function overrideBrokers(document: FlowDocument, brokerUrl: string): Override {
   const url = new URL(brokerUrl);
   const username = url.username ? decodeURIComponent(url.username) : undefined;
-  const password = url.password ? decodeURIComponent(url.password) : undefined;
+  const secrets = secretsInUrl(brokerUrl);
   url.username = '';
   url.password = '';
   const plain = url.toString().replace(/\/$/, '');
@@ -23,6 +23,12 @@ export function overrideBrokers(document: FlowDocument, brokerUrl: string): Over
       ...document,
       brokers: document.brokers.map((b) => ({ ...b, url: plain, ...(username ? { username } : {}) })),
     },
-    secrets: () => (password === undefined ? undefined : { password }),
+    secrets: () => secrets,
   };
+}
+
+/** The password written in a broker URL (`mqtt://user:pass@host`), as a secret. */
+export function secretsInUrl(brokerUrl: string): BrokerSecrets | undefined {
+  const url = new URL(brokerUrl);
+  return url.password ? { password: decodeURIComponent(url.password) } : undefined;
 }

@@ -33,6 +33,23 @@ export class DeliveryQueue<Target> {
     return true;
   }
 
+  /**
+   * Deliver what is waiting now, up to `max` deliveries, before the caller changes the graph:
+   * messages already inside the flow finish on the graph they started on.
+   */
+  flush(max = 10_000): void {
+    if (this.draining && this.head < this.targets.length) {
+      for (let done = 0; done < max && this.head < this.targets.length; done++) {
+        const i = this.head++;
+        const target = this.targets[i]!;
+        const msg = this.messages[i]!;
+        this.targets[i] = undefined;
+        this.messages[i] = undefined;
+        this.deliver(target, msg);
+      }
+    }
+  }
+
   private drain(): void {
     this.draining = true;
     let done = 0;

@@ -23,6 +23,17 @@ export interface EngineOptions {
   readonly timers?: NodeTimers;
 }
 
+export interface DeployOptions {
+  /** Saved state for a node about to start, if its hash matches what was saved. */
+  readonly restore?: (nodeId: string, hash: string) => unknown;
+}
+
+/** What a node saved, with the hash of the config it ran with. */
+export interface SavedNodeState {
+  readonly hash: string;
+  readonly state: unknown;
+}
+
 export interface DeployResult {
   readonly started: string[];
   readonly stopped: string[];
@@ -74,8 +85,9 @@ export class Engine {
    * start and only removed or changed ones stop; the routing switches in one step. If a
    * node fails to start, the new nodes are stopped again and the running flow is untouched.
    */
-  deploy(doc: FlowDocument): DeployResult {
+  deploy(doc: FlowDocument, options: DeployOptions = {}): DeployResult {
     const begin = performance.now();
+    this.queue.flush();
     const brokers = new Map(doc.brokers.map((b) => [b.id, b]));
     const previousBrokers = this.brokers;
     const next = new Map<string, RunningNode>();
@@ -95,6 +107,14 @@ export class Engine {
         }
         const node = this.startNode(spec.id, spec.type, hash, runtime, spec.config);
         started.push(node);
+        const saved = options.restore?.(spec.id, hash);
+        if (saved !== undefined && node.instance.restoreState) {
+          try {
+            node.instance.restoreState(saved);
+          } catch (error) {
+            this.reportError(node, new Error(`saved state not restored: ${ensureError(error).message}`));
+          }
+        }
         next.set(spec.id, node);
       }
     } catch (error) {
@@ -124,7 +144,6 @@ export class Engine {
       unchanged: next.size - started.length,
       durationMs: performance.now() - begin,
     };
-    this.events.emit('deployed', result);
     return result;
   }
 
@@ -157,9 +176,25 @@ export class Engine {
     return out;
   }
 
-  /** The instance of a running node, for saving state. */
-  runningNodes(): ReadonlyMap<string, RunningNode> {
-    return this.nodes;
+  /** The state of every node that keeps some (threshold per-topic states and timers). */
+  saveStates(): Record<string, SavedNodeState> {
+    const out: Record<string, SavedNodeState> = {};
+    for (const [id, node] of this.nodes) {
+      if (!node.instance.saveState) continue;
+      try {
+        out[id] = { hash: node.hash, state: node.instance.saveState() };
+      } catch (error) {
+        this.reportError(node, error);
+      }
+    }
+    return out;
+  }
+
+  /** Ids and types of the running nodes. */
+  nodeTypes(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [id, node] of this.nodes) out[id] = node.type;
+    return out;
   }
 
   /** Stop every node and close every broker connection. */

@@ -64,6 +64,33 @@ export class BrokerPool {
     return [...this.entries.values()].map((e) => ({ brokerId: e.brokerId, stats: e.connection.stats() }));
   }
 
+  /**
+   * Wait until every connection of `brokerId` is connected, or `timeoutMs` passes. Resolves
+   * with the reason when one is not connected by then (refused, unreachable, TLS…).
+   */
+  async waitConnected(brokerId: string, timeoutMs: number): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const connections = [...this.entries.values()].filter((e) => e.brokerId === brokerId).map((e) => e.connection);
+    const results = await Promise.all(
+      connections.map(
+        (connection) =>
+          new Promise<{ ok: true } | { ok: false; reason: string }>((resolve) => {
+            if (connection.state === 'connected') return resolve({ ok: true });
+            const timer = setTimeout(() => {
+              stop();
+              resolve({ ok: false, reason: connection.stats().reason ?? `no connection within ${timeoutMs / 1000} s` });
+            }, timeoutMs);
+            const stop = connection.onState((state) => {
+              if (state !== 'connected') return;
+              clearTimeout(timer);
+              stop();
+              resolve({ ok: true });
+            });
+          }),
+      ),
+    );
+    return results.find((r) => !r.ok) ?? { ok: true };
+  }
+
   async closeAll(): Promise<void> {
     const all = [...this.entries.values()];
     this.entries.clear();

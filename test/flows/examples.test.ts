@@ -86,7 +86,11 @@ describe(SUITE, { ...suiteNeeds('mosquitto', SUITE), timeout: 120_000 }, () => {
 
   const shown = (rec: Recorder): [string, string][] => rec.messages.map((m) => [m.topic, m.payload]);
 
-  /** Waits for `expected` messages, lets things settle, then asserts exactly these arrived. */
+  /**
+   * Waits for `expected` messages, lets things settle, then asserts exactly these arrived so
+   * far. Used as a checkpoint right after broken values too, so a broken value that flipped
+   * the state shows up even when a later valid value would have produced the same list.
+   */
   async function expectExactly(rec: Recorder, expected: [string, string][]): Promise<void> {
     await rec.until(expected.length);
     await sleep(QUIET_MS);
@@ -114,6 +118,10 @@ describe(SUITE, { ...suiteNeeds('mosquitto', SUITE), timeout: 120_000 }, () => {
       await s.pub('zigbee2mqtt/living_room/th_sensor', '{"temperature":"unavailable"}');
       await s.pub('zigbee2mqtt/living_room/th_sensor', '{"temperature":null}');
       await s.pub('zigbee2mqtt/living_room/th_sensor', '{"temperature":24.8,"humidity":45}'); // within the hysteresis
+      await expectExactly(s.rec, [
+        [living, '{"state":"ON"}'],
+        [bedroom, '{"state":"OFF"}'],
+      ]);
       await s.pub('zigbee2mqtt/living_room/th_sensor', '{"temperature":24.3,"humidity":45}'); // → OFF
       await expectExactly(s.rec, [
         [living, '{"state":"ON"}'],
@@ -140,6 +148,10 @@ describe(SUITE, { ...suiteNeeds('mosquitto', SUITE), timeout: 120_000 }, () => {
       // A Tasmota plug's telemetry matches tele/+device/SENSOR but has no AM2301: a node error.
       await s.pub('tele/plug001/SENSOR', fixture('tasmota', 'tele/plug001/SENSOR'));
       await s.pub(sensor, reading('62.0')); // within the hysteresis: stays ON
+      await expectExactly(s.rec, [
+        [power, 'OFF'],
+        [power, 'ON'],
+      ]);
       await s.pub(sensor, reading('59.4')); // → OFF
       await expectExactly(s.rec, [
         [power, 'OFF'],
@@ -160,9 +172,14 @@ describe(SUITE, { ...suiteNeeds('mosquitto', SUITE), timeout: 120_000 }, () => {
       await s.pub(sensor, fixture('zigbee2mqtt', sensor)); // 12 lx → ON
       await s.pub(sensor, lux('40')); // within the hysteresis: stays ON
       await s.pub(sensor, lux('null'));
+      await expectExactly(s.rec, [[lamp, '{"state":"ON"}']]);
       await s.pub(sensor, lux('120')); // → OFF
       // While OFF, a glitch of -100 would switch the lamp ON if it were believed.
       await s.pub(sensor, lux('-100'));
+      await expectExactly(s.rec, [
+        [lamp, '{"state":"ON"}'],
+        [lamp, '{"state":"OFF"}'],
+      ]);
       await s.pub(sensor, lux('25')); // → ON
       await expectExactly(s.rec, [
         [lamp, '{"state":"ON"}'],
@@ -209,6 +226,10 @@ describe(SUITE, { ...suiteNeeds('mosquitto', SUITE), timeout: 120_000 }, () => {
       const waited = Date.now() - opened;
       assert.ok(waited >= 900, `heating went off after ${waited} ms, before the 1 s delay`);
       await s.pub('zigbee2mqtt/bedroom/window', 'unavailable'); // ignored
+      await expectExactly(s.rec, [
+        [bedroomThermostat, '{"system_mode":"heat"}'],
+        [bedroomThermostat, '{"system_mode":"off"}'],
+      ]);
       await s.pub('zigbee2mqtt/bedroom/window', contact('true')); // closed → heat at once
       await expectExactly(s.rec, [
         [bedroomThermostat, '{"system_mode":"heat"}'],
@@ -272,13 +293,22 @@ describe(SUITE, { ...suiteNeeds('mosquitto', SUITE), timeout: 120_000 }, () => {
     await scenario(join(FLOWS_DIR, 'shelly-frost-heater.json'), [heater], async (s) => {
       await s.pub(sensor, fixture('shelly', 'shellies/shellyht-208500/sensor/temperature')); // "21.50" → off
       await s.pub(sensor, '3.80'); // → on
-      await s.pub(sensor, 'nan'); // while on: would read as 0 and keep it on, but must not count at all
+      await s.pub(sensor, 'nan'); // a failed reading: ignored
       await s.pub(sensor, '6.20'); // within the hysteresis: stays on
+      await expectExactly(s.rec, [
+        [heater, 'off'],
+        [heater, 'on'],
+      ]);
       await s.pub(sensor, '7.50'); // → off
       // While off, each of these would switch the heater on if it were taken as a number.
       await s.pub(sensor, '-100');
       await s.pub(sensor, 'unavailable');
       await s.pub(sensor, '');
+      await expectExactly(s.rec, [
+        [heater, 'off'],
+        [heater, 'on'],
+        [heater, 'off'],
+      ]);
       await s.pub(sensor, '4.90'); // → on
       await expectExactly(s.rec, [
         [heater, 'off'],

@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import express, { type Express } from 'express';
+import type { FlowRuntime } from '../app/flow-runtime.ts';
+import { NotFoundError } from '../app/http-errors.ts';
+import type { Logger } from '../log.ts';
+import type { CredentialStore } from '../storage/credential-store.ts';
+import type { AuthService } from './auth.ts';
+import { authRoutes, requireAuth } from './auth.ts';
+import { errorMiddleware } from './error-middleware.ts';
+import { metricsHandler } from './metrics.ts';
+import { flowsRoutes } from './routes-flows.ts';
+import { runtimeRoutes } from './routes-runtime.ts';
+import { securityMiddleware } from './security.ts';
+
+export const BODY_LIMIT = '5mb';
+
+export interface AppOptions {
+  readonly runtime: FlowRuntime;
+  readonly credentials: CredentialStore;
+  /** Admin login; undefined when auth is off (loopback only, or --insecure). */
+  readonly auth: AuthService | undefined;
+  /** Folder of the editor's static bundle. */
+  readonly editorDir: string;
+  readonly logger: Logger;
+}
+
+/** The HTTP surface: the API under /api, health and metrics, and the editor's files. */
+export function createApp(options: AppOptions): Express {
+  const { runtime, auth } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(...securityMiddleware());
+
+  app.get('/healthz', (_req, res) => {
+    const brokers = runtime.pool.stats().map((c) => ({ id: c.brokerId, state: c.stats.state, queued: c.stats.queued }));
+    res.json({ ok: true, rev: runtime.current().rev, brokers });
+  });
+  app.get('/metrics', requireAuth(auth), metricsHandler(runtime));
+
+  const api = express.Router();
+  api.use(express.json({ limit: BODY_LIMIT, strict: false }));
+  api.use(authRoutes(auth));
+  api.use(requireAuth(auth));
+  api.use(flowsRoutes(runtime, options.credentials));
+  api.use(runtimeRoutes(runtime));
+  api.use((req) => {
+    throw new NotFoundError(`no API route ${req.method} ${req.path}`);
+  });
+  app.use('/api', api);
+
+  if (existsSync(options.editorDir)) app.use(express.static(options.editorDir, { index: 'index.html', maxAge: '1h' }));
+  app.use(errorMiddleware(options.logger));
+  return app;
+}

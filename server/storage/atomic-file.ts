@@ -1,0 +1,176 @@
+/**
+ * Crash-safe file writes. A file is written under a temporary name in the same folder,
+ * flushed to disk, then renamed over the target; the folder is flushed too so the rename
+ * itself survives a power cut. A kill -9 at any moment therefore leaves either the old
+ * file or the new one, never a torn mix; at worst a temporary file is left behind, and
+ * `removeStaleTempFiles` clears those at the next start.
+ */
+import { randomBytes } from 'node:crypto';
+import { link, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { OperationalError, ensureError } from '../../nodes/errors.ts';
+
+export interface WriteOptions {
+  /** Permission bits of a newly written file, e.g. 0o600 for secrets. */
+  readonly mode?: number;
+}
+
+/** The outcome of `readJsonFile`: the parsed value, or why there is none. */
+export type ReadJsonResult =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly reason: 'missing' | 'corrupt'; readonly error: Error };
+
+/**
+ * Temp names start with a dot (hidden from a casual `ls`) and carry the writer's pid, so
+ * a later start can tell a crashed writer's leftovers from a live writer's file in flight.
+ */
+const TEMP_NAME = /^\..+\.(\d+)-[0-9a-f]{8}\.tmp$/;
+
+function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** The pid that wrote a temp file of `writeFileAtomic`, or undefined for any other name. */
+export function tempFileWriter(name: string): number | undefined {
+  const match = TEMP_NAME.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Writes `data` to a fresh temp file next to `path` and flushes it; returns the temp path. */
+async function writeFlushedTemp(path: string, data: string | Uint8Array, options: WriteOptions): Promise<string> {
+  const temp = tempPathFor(path);
+  // 'wx': never follow or reuse something already at the temp name.
+  const handle = await open(temp, 'wx', options.mode ?? 0o666);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await handle.close();
+  return temp;
+}
+
+/** Flushes a folder so that a rename or link inside it is on disk, not only in the cache. */
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r');
+  try {
+    await handle.sync();
+  } catch (error) {
+    // Some file systems (and non-Linux kernels) refuse fsync on a folder; the rename is
+    // then as durable as that file system can make it, which is all we can ask for.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+function writeFailure(path: string, error: unknown): OperationalError {
+  const cause = ensureError(error);
+  return new OperationalError(`cannot write ${path}: ${cause.message}`, { cause });
+}
+
+/**
+ * Replaces `path` with `data` atomically and durably: after this resolves the new content
+ * is on disk; if the process dies before, `path` still holds its old content (or is still
+ * absent). Failures (disk full, no permission) are OperationalErrors naming the file.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
+  let temp: string | undefined;
+  try {
+    temp = await writeFlushedTemp(path, data, options);
+    await rename(temp, path);
+    temp = undefined;
+    await syncFolder(dirname(path));
+  } catch (error) {
+    if (temp) await unlink(temp).catch(() => undefined);
+    throw writeFailure(path, error);
+  }
+}
+
+/**
+ * Like `writeFileAtomic`, but only creates: if `path` already exists it is left alone and
+ * this rejects with an error whose `code` is 'EEXIST'. Two processes racing to create the
+ * same file (a key, say) thus agree on one winner, and the loser reads the winner's file.
+ */
+export async function createFileAtomic(path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
+  let temp: string | undefined;
+  try {
+    temp = await writeFlushedTemp(path, data, options);
+    // link() fails if the target exists, where rename() would silently replace it.
+    await link(temp, path);
+    await syncFolder(dirname(path));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw error;
+    throw writeFailure(path, error);
+  } finally {
+    if (temp) await unlink(temp).catch(() => undefined);
+  }
+}
+
+/**
+ * Reads and parses a JSON file. A missing file and one that does not parse (empty, torn
+ * by some other tool, hand-edited) are answers, not exceptions; a file that cannot be read
+ * at all (no permission, a folder) is an OperationalError, since guessing would hide it.
+ */
+export async function readJsonFile(path: string): Promise<ReadJsonResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const cause = ensureError(error);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, reason: 'missing', error: cause };
+    throw new OperationalError(`cannot read ${path}: ${cause.message}`, { cause });
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false, reason: 'corrupt', error: ensureError(error) };
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Deletes temp files in `folder` left by writers that are no longer running (a crash
+ * between creating and renaming). Files of live processes, this one included, are kept:
+ * they may be a write in flight. Returns the names removed.
+ */
+export async function removeStaleTempFiles(folder: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = tempFileWriter(name);
+    if (pid === undefined || pid === process.pid || isAlive(pid)) continue;
+    try {
+      await unlink(join(folder, name));
+      removed.push(name);
+    } catch (error) {
+      // Another process cleaning the same folder got there first.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  return removed;
+}
+
+/** A timestamp safe in file names on every OS: `2024-05-01T12-00-00-000Z`. */
+export function fileTimestamp(date: Date = new Date()): string {
+  return date.toISOString().replace(/[:.]/g, '-');
+}

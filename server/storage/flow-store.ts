@@ -1,0 +1,310 @@
+/**
+ * The deployed flow and its history, crash-safe on disk:
+ *
+ *     <dataDir>/flows/current.json                          { rev, seq, savedAt, document }
+ *     <dataDir>/flows/revisions/<seq, 8 digits>-<rev>.json  { rev, seq, parent, savedAt, note?, nodeCount, document }
+ *
+ * A save writes its revision file first and current.json second, each atomically, so a
+ * crash leaves current.json naming either the previous flow or the new one. A revision
+ * newer than current.json is a save that never finished; it is discarded at the next open.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { OperationalError, UserInputError, ensureError } from '../../nodes/errors.ts';
+import { fileTimestamp, readJsonFile, removeStaleTempFiles, writeFileAtomic } from './atomic-file.ts';
+
+export interface FlowStoreOptions {
+  /** How many revisions to keep on disk, the current one included (default 50). */
+  readonly keep?: number;
+  /** Where recoveries and skipped files are reported (default: stderr). */
+  readonly warn?: (line: string) => void;
+}
+
+/** The deployed document. Its `document` is deep-frozen: copy it before changing it. */
+export interface CurrentFlow {
+  readonly rev: string;
+  readonly savedAt: string;
+  readonly document: unknown;
+}
+
+/** One entry of the history, as the rollback list shows it. */
+export interface RevisionInfo {
+  readonly rev: string;
+  readonly savedAt: string;
+  readonly note?: string;
+  readonly nodeCount: number;
+}
+
+interface Revision extends RevisionInfo {
+  readonly seq: number;
+  readonly file: string;
+}
+
+const REVISION_NAME = /^(\d{8,})-([0-9a-f]{12})\.json$/;
+
+/**
+ * The id of a revision: 12 hex digits of sha256 over the previous rev, the sequence number
+ * and the document's JSON text. Chaining the previous rev makes saving the same document
+ * twice give two revs, so a client's If-Match can never confuse them.
+ */
+export function revisionId(previousRev: string | undefined, seq: number, content: string): string {
+  return createHash('sha256').update(`${previousRev ?? ''}\n${seq}\n${content}`).digest('hex').slice(0, 12);
+}
+
+function revisionFileName(seq: number, rev: string): string {
+  return `${String(seq).padStart(8, '0')}-${rev}.json`;
+}
+
+function nodeCountOf(document: unknown): number {
+  const nodes = (document as { nodes?: unknown } | null)?.nodes;
+  return Array.isArray(nodes) ? nodes.length : 0;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export class FlowStore {
+  readonly #dir: string;
+  readonly #revisionsDir: string;
+  readonly #keep: number;
+  readonly #warn: (line: string) => void;
+  /** Oldest first. */
+  #revisions: Revision[] = [];
+  #current: (CurrentFlow & { readonly seq: number }) | undefined;
+  #nextSeq = 1;
+  /** The tail of the save queue: each save starts when the one before it has settled. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(dataDir: string, options: FlowStoreOptions) {
+    this.#dir = join(dataDir, 'flows');
+    this.#revisionsDir = join(this.#dir, 'revisions');
+    this.#keep = options.keep ?? 50;
+    this.#warn = options.warn ?? ((line) => void process.stderr.write(`warn  ${line}\n`));
+    if (!Number.isInteger(this.#keep) || this.#keep < 1) {
+      throw new UserInputError(`flow store: keep must be a whole number of at least 1, not ${String(options.keep)}`);
+    }
+  }
+
+  /**
+   * Opens (creating if needed) the flow store of a data folder. A current.json that is
+   * missing or does not parse while revisions exist is replaced by the newest revision that
+   * parses, with a loud warning; the bad file is kept as `current.json.corrupt-<time>`.
+   */
+  static async open(dataDir: string, options: FlowStoreOptions = {}): Promise<FlowStore> {
+    const store = new FlowStore(dataDir, options);
+    try {
+      await mkdir(store.#revisionsDir, { recursive: true, mode: 0o700 });
+      await removeStaleTempFiles(store.#dir);
+      await removeStaleTempFiles(store.#revisionsDir);
+      await store.#scanRevisions();
+      await store.#loadCurrent();
+      await store.#prune();
+    } catch (error) {
+      if (error instanceof OperationalError || error instanceof UserInputError) throw error;
+      const cause = ensureError(error);
+      throw new OperationalError(`cannot open the flow store in ${store.#dir}: ${cause.message}`, { cause });
+    }
+    return store;
+  }
+
+  /** The deployed flow, or undefined when nothing was ever saved. */
+  current(): CurrentFlow | undefined {
+    const current = this.#current;
+    return current && { rev: current.rev, savedAt: current.savedAt, document: current.document };
+  }
+
+  /** The kept revisions, newest first; the first is the current one. */
+  revisions(): RevisionInfo[] {
+    return this.#revisions
+      .map(({ rev, savedAt, note, nodeCount }) => (note === undefined ? { rev, savedAt, nodeCount } : { rev, savedAt, note, nodeCount }))
+      .reverse();
+  }
+
+  /** The document of a kept revision, or undefined for a rev unknown or pruned. */
+  async get(rev: string): Promise<unknown | undefined> {
+    if (this.#current?.rev === rev) return this.#current.document;
+    const entry = this.#revisions.find((r) => r.rev === rev);
+    if (!entry) return undefined;
+    const path = join(this.#revisionsDir, entry.file);
+    const read = await readJsonFile(path);
+    if (!read.ok && read.reason === 'missing') return undefined;
+    if (!read.ok || !isRecord(read.value) || read.value['rev'] !== rev || !('document' in read.value)) {
+      throw new OperationalError(`revision ${rev} cannot be read: ${path} is damaged`);
+    }
+    return deepFreeze(read.value['document']);
+  }
+
+  /**
+   * Saves `document` as the new current flow and returns its rev. Saves run one at a time
+   * in call order; when this resolves the flow is on disk. The document must be plain JSON.
+   */
+  save(document: unknown, meta: { note?: string } = {}): Promise<string> {
+    const run = this.#queue.then(() => this.#save(document, meta));
+    // The queue must go on after a failed save; the failure reaches this caller only.
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #save(document: unknown, meta: { note?: string }): Promise<string> {
+    let content: string | undefined;
+    try {
+      content = JSON.stringify(document);
+    } catch (error) {
+      throw new UserInputError(`the flow document is not plain JSON: ${ensureError(error).message}`);
+    }
+    if (content === undefined) throw new UserInputError('the flow document is not plain JSON');
+
+    // Taken before writing: a failed save must not leave a file a later save would reuse.
+    const seq = this.#nextSeq++;
+    const parent = this.#current?.rev;
+    const rev = revisionId(parent, seq, content);
+    const savedAt = new Date().toISOString();
+    const nodeCount = nodeCountOf(document);
+    const file = revisionFileName(seq, rev);
+    const note = meta.note;
+    const revisionPath = join(this.#revisionsDir, file);
+
+    await writeFileAtomic(revisionPath, JSON.stringify({ rev, seq, parent: parent ?? null, savedAt, note, nodeCount, document }));
+    try {
+      await writeFileAtomic(join(this.#dir, 'current.json'), JSON.stringify({ rev, seq, savedAt, document }));
+    } catch (error) {
+      // The revision was never current; leave no trace of it (open() would discard it anyway).
+      await unlink(revisionPath).catch(() => undefined);
+      throw error;
+    }
+    this.#current = { rev, seq, savedAt, document: deepFreeze(JSON.parse(content) as unknown) };
+    this.#revisions.push(note === undefined ? { rev, seq, savedAt, nodeCount, file } : { rev, seq, savedAt, note, nodeCount, file });
+    await this.#prune();
+    return rev;
+  }
+
+  /** Reads every revision file's metadata; damaged ones are set aside with a warning. */
+  async #scanRevisions(): Promise<void> {
+    const found: Revision[] = [];
+    for (const file of await readdir(this.#revisionsDir)) {
+      const match = REVISION_NAME.exec(file);
+      if (!match) continue;
+      const seq = Number(match[1]);
+      const rev = match[2]!;
+      this.#nextSeq = Math.max(this.#nextSeq, seq + 1);
+      const path = join(this.#revisionsDir, file);
+      const read = await readJsonFile(path);
+      if (!read.ok && read.reason === 'missing') continue;
+      const value = read.ok ? read.value : undefined;
+      if (!isRecord(value) || value['rev'] !== rev || value['seq'] !== seq || !('document' in value) || typeof value['savedAt'] !== 'string') {
+        const reason = read.ok ? 'its content does not match its name' : read.error.message;
+        const aside = await this.#setAside(path);
+        this.#warn(`flow store: skipping damaged revision file ${path} (${reason}); ${aside}`);
+        continue;
+      }
+      const note = typeof value['note'] === 'string' ? value['note'] : undefined;
+      const nodeCount = nodeCountOf(value['document']);
+      found.push(note === undefined ? { rev, seq, savedAt: value['savedAt'], nodeCount, file } : { rev, seq, savedAt: value['savedAt'], note, nodeCount, file });
+    }
+    this.#revisions = found.sort((a, b) => a.seq - b.seq);
+  }
+
+  async #loadCurrent(): Promise<void> {
+    const path = join(this.#dir, 'current.json');
+    const read = await readJsonFile(path);
+    const value = read.ok ? read.value : undefined;
+    if (isRecord(value) && typeof value['rev'] === 'string' && typeof value['savedAt'] === 'string' && 'document' in value) {
+      const rev = value['rev'];
+      const seq = typeof value['seq'] === 'number' ? value['seq'] : this.#revisions.find((r) => r.rev === rev)?.seq;
+      this.#current = { rev, seq: seq ?? this.#nextSeq - 1, savedAt: value['savedAt'], document: deepFreeze(value['document']) };
+      this.#nextSeq = Math.max(this.#nextSeq, this.#current.seq + 1);
+      if (seq !== undefined) await this.#discardUnfinished(seq);
+      return;
+    }
+    if (!read.ok && read.reason === 'missing' && this.#revisions.length === 0) return;
+
+    const problem = read.ok ? 'it is not a saved flow' : read.reason === 'missing' ? 'it is missing' : `it does not parse: ${read.error.message}`;
+    const aside = read.ok || read.reason === 'corrupt' ? await this.#setAside(path) : undefined;
+    const kept = aside ? `; the bad file is ${aside}` : '';
+    const recovered = await this.#newestReadable();
+    if (!recovered) {
+      this.#warn(`FLOW STORE RECOVERY: ${path} cannot be used (${problem}) and no revision could be read; starting with NO flow${kept}`);
+      return;
+    }
+    this.#current = recovered;
+    await writeFileAtomic(path, JSON.stringify({ rev: recovered.rev, seq: recovered.seq, savedAt: recovered.savedAt, document: recovered.document }));
+    this.#warn(
+      `FLOW STORE RECOVERY: ${path} cannot be used (${problem}); running revision ${recovered.rev} ` +
+        `saved ${recovered.savedAt} (${join(this.#revisionsDir, revisionFileName(recovered.seq, recovered.rev))}) instead${kept}. ` +
+        'Check that this is the flow you expect.',
+    );
+  }
+
+  /** The newest revision whose file still reads back whole, with its document. */
+  async #newestReadable(): Promise<(CurrentFlow & { readonly seq: number }) | undefined> {
+    for (let i = this.#revisions.length - 1; i >= 0; i--) {
+      const entry = this.#revisions[i]!;
+      try {
+        const document = await this.get(entry.rev);
+        if (document !== undefined) return { rev: entry.rev, seq: entry.seq, savedAt: entry.savedAt, document };
+      } catch (error) {
+        this.#warn(`flow store: ${ensureError(error).message}; trying an older revision`);
+      }
+      this.#revisions.splice(i, 1);
+    }
+    return undefined;
+  }
+
+  /** Removes revisions newer than current.json: saves interrupted between their two writes. */
+  async #discardUnfinished(currentSeq: number): Promise<void> {
+    let highestLeft = currentSeq;
+    for (const entry of this.#revisions.filter((r) => r.seq > currentSeq)) {
+      this.#warn(`flow store: discarding revision ${entry.rev}, a save interrupted before it became current`);
+      try {
+        await unlink(join(this.#revisionsDir, entry.file));
+      } catch (error) {
+        this.#warn(`flow store: cannot delete ${entry.file}: ${ensureError(error).message}`);
+        highestLeft = Math.max(highestLeft, entry.seq);
+      }
+    }
+    this.#revisions = this.#revisions.filter((r) => r.seq <= currentSeq);
+    // A save that never happened gives its number back, so revision numbers stay dense;
+    // a file that could not be deleted keeps its number from being used twice.
+    this.#nextSeq = highestLeft + 1;
+  }
+
+  /** Deletes the oldest revisions beyond `keep`; a failed delete is retried at the next save. */
+  async #prune(): Promise<void> {
+    while (this.#revisions.length > this.#keep) {
+      const oldest = this.#revisions[0]!;
+      try {
+        await unlink(join(this.#revisionsDir, oldest.file));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+          this.#warn(`flow store: cannot delete old revision ${oldest.file}: ${ensureError(error).message}`);
+          return;
+        }
+      }
+      this.#revisions.shift();
+    }
+  }
+
+  /**
+   * Renames a damaged file out of the way, keeping it for a human to inspect, and says
+   * where it went; a file that cannot be renamed is left where it is (and said so).
+   */
+  async #setAside(path: string): Promise<string> {
+    const aside = `${path}.corrupt-${fileTimestamp()}`;
+    try {
+      await rename(path, aside);
+      return `kept as ${aside}`;
+    } catch (error) {
+      return `left in place, could not rename it: ${ensureError(error).message}`;
+    }
+  }
+}

@@ -53,6 +53,10 @@ const fields = z.object({
     .enum(['change', 'every'], { error: 'emit must be "change" or "every".' })
     .default('change')
     .describe('"change": send only when the state of a topic flips; "every": send the state for every value.'),
+  emitFirst: z
+    .boolean({ error: 'emitFirst must be true or false.' })
+    .default(true)
+    .describe('Send the first state of each topic (after a start or deploy); false sends only real switches, e.g. no "finished" when an idle washer first reports.'),
   on: outputValue('on').default('ON').describe('The payload sent when the state is ON.'),
   off: outputValue('off').default('OFF').describe('The payload sent when the state is OFF.'),
   min: numberField('min').optional().describe('Lowest plausible value; anything lower is a sensor glitch and is dropped.'),

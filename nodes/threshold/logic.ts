@@ -17,6 +17,8 @@ export interface Rule {
   readonly onDelayMs: number;
   readonly offDelayMs: number;
   readonly emitEvery: boolean;
+  /** Send the state a topic settles on at its first value (no switch happened). */
+  readonly emitFirst: boolean;
 }
 
 /** A switch waiting for its delay: it happens at `deadline` (epoch ms) unless broken first. */
@@ -53,6 +55,7 @@ export function ruleOf(config: ThresholdConfig): Rule {
     onDelayMs: config.for * 1000,
     offDelayMs: config.forOff * 1000,
     emitEvery: config.emit === 'every',
+    emitFirst: config.emitFirst,
   };
 }
 
@@ -107,8 +110,10 @@ export function evaluate(rule: Rule, prior: TopicState | undefined, value: numbe
 
   if (level === undefined) {
     // No state yet: only a delayed first ON can be waiting.
-    if (wanted === 'off') return { next: { level: 'off' }, emit: 'off', ...cancel };
-    if (rule.onDelayMs === 0) return { next: { level: 'on' }, emit: 'on', ...cancel };
+    // A first state settled at once is not a switch: sent only when the rule asks for it.
+    const first = (to: Level) => (rule.emitFirst || rule.emitEvery ? { emit: to } : {});
+    if (wanted === 'off') return { next: { level: 'off' }, ...first('off'), ...cancel };
+    if (rule.onDelayMs === 0) return { next: { level: 'on' }, ...first('on'), ...cancel };
     if (pending?.to === 'on') return { next: prior! };
     return { next: { pending: { to: 'on', deadline: now + rule.onDelayMs } }, timer: 'start' };
   }

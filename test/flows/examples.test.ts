@@ -196,19 +196,17 @@ describe(SUITE, { ...suiteNeeds('mosquitto', SUITE), timeout: 120_000 }, () => {
   const kitchenThermostat = 'zigbee2mqtt/kitchen_thermostat/set';
   const contact = (closed: string) => `{"battery":91,"contact":${closed},"linkquality":87,"voltage":3005}`;
 
-  it('window-open-heating-off: a closed window sends heat once; a window closed again within 5 minutes sends nothing', { timeout: TEST_TIMEOUT_MS }, async () => {
+  it('window-open-heating-off: a first report sends nothing; a window closed again within 5 minutes sends nothing', { timeout: TEST_TIMEOUT_MS }, async () => {
     await scenario(join(FLOWS_DIR, 'window-open-heating-off.json'), [bedroomThermostat, kitchenThermostat], async (s) => {
-      await s.pub('zigbee2mqtt/bedroom/window', contact('true')); // first report: closed → heat
+      await s.pub('zigbee2mqtt/bedroom/window', contact('true')); // first report: closed, state set quietly
       await s.pub('zigbee2mqtt/bedroom/window', contact('false')); // opened: starts the 5 minutes
       await s.pub('zigbee2mqtt/bedroom/window', contact('true')); // closed again in time: nothing
       await s.pub('zigbee2mqtt/kitchen/window', contact('true')); // another room, its own state
       await s.pub('zigbee2mqtt/kitchen/window', contact('null')); // ignored
       await s.pub('zigbee2mqtt/kitchen/window', contact('"open"')); // not true/false: a node error
-      await expectExactly(s.rec, [
-        [bedroomThermostat, '{"system_mode":"heat"}'],
-        [kitchenThermostat, '{"system_mode":"heat"}'],
-      ]);
+      // The error for the last message shows every message was handled before nothing is asserted.
       await stderrMentions(s, /contact must be true or false, not open/);
+      await expectExactly(s.rec, []);
     });
   });
 
@@ -217,22 +215,17 @@ describe(SUITE, { ...suiteNeeds('mosquitto', SUITE), timeout: 120_000 }, () => {
     const dir = await mkdtemp(join(tmp, 'window-'));
     const file = await flowCopy(join(FLOWS_DIR, 'window-open-heating-off.json'), dir, { open5min: { for: 1 } });
     await scenario(file, [bedroomThermostat, kitchenThermostat], async (s) => {
-      await s.pub('zigbee2mqtt/bedroom/window', contact('true'));
-      await s.rec.until(1);
+      await s.pub('zigbee2mqtt/bedroom/window', contact('true')); // first report: state set quietly
       const opened = Date.now();
       await s.pub('zigbee2mqtt/bedroom/window', contact('false'));
       await s.pub('zigbee2mqtt/bedroom/window', contact('false')); // a repeated report keeps the deadline
-      await s.rec.until(2, 4000);
+      await s.rec.until(1, 4000);
       const waited = Date.now() - opened;
       assert.ok(waited >= 900, `heating went off after ${waited} ms, before the 1 s delay`);
       await s.pub('zigbee2mqtt/bedroom/window', 'unavailable'); // ignored
-      await expectExactly(s.rec, [
-        [bedroomThermostat, '{"system_mode":"heat"}'],
-        [bedroomThermostat, '{"system_mode":"off"}'],
-      ]);
+      await expectExactly(s.rec, [[bedroomThermostat, '{"system_mode":"off"}']]);
       await s.pub('zigbee2mqtt/bedroom/window', contact('true')); // closed → heat at once
       await expectExactly(s.rec, [
-        [bedroomThermostat, '{"system_mode":"heat"}'],
         [bedroomThermostat, '{"system_mode":"off"}'],
         [bedroomThermostat, '{"system_mode":"heat"}'],
       ]);
@@ -248,15 +241,12 @@ describe(SUITE, { ...suiteNeeds('mosquitto', SUITE), timeout: 120_000 }, () => {
 
   it('power-draw-notify: "started" above 10 W at once; a short drop below 5 W does not finish', { timeout: TEST_TIMEOUT_MS }, async () => {
     await scenario(join(FLOWS_DIR, 'power-draw-notify.json'), [notify], async (s) => {
-      await s.pub(plug, watts(0.4)); // first report of an idle machine: sent, as the description says
+      await s.pub(plug, watts(0.4)); // first report of an idle machine: no "finished" at start
       await s.pub(plug, fixture('shelly', plug)); // 399.2 W → started
       await s.pub(plug, watts(2.1)); // below 5 W, but not yet for 2 minutes
       await s.pub(plug, 'unavailable');
       await s.pub(plug, watts(380));
-      await expectExactly(s.rec, [
-        [notify, 'Washing machine finished'],
-        [notify, 'Washing machine started'],
-      ]);
+      await expectExactly(s.rec, [[notify, 'Washing machine started']]);
     });
   });
 
@@ -265,6 +255,7 @@ describe(SUITE, { ...suiteNeeds('mosquitto', SUITE), timeout: 120_000 }, () => {
     const dir = await mkdtemp(join(tmp, 'washer-'));
     const file = await flowCopy(join(FLOWS_DIR, 'power-draw-notify.json'), dir, { running: { forOff: 1 } });
     await scenario(file, [notify], async (s) => {
+      await s.pub(plug, watts(0.4)); // idle at start: state set quietly
       await s.pub(plug, fixture('shelly', plug)); // 399.2 W → started
       await s.rec.until(1);
       const dropped = Date.now();

@@ -17,6 +17,7 @@ describe('threshold config', () => {
       for: 0,
       forOff: 0,
       emit: 'change',
+      emitFirst: true,
       on: 'ON',
       off: 'OFF',
       maxTopics: 10_000,

@@ -23,6 +23,27 @@ describe('threshold runtime: values and emits', () => {
     assert.deepEqual(t.payloads(), ['OFF', 'ON', 'OFF']);
   });
 
+  test('emitFirst false: the first state of a topic is kept quietly, real switches are sent', () => {
+    const t = setup({ above: 10, hysteresis: 5, emitFirst: false, on: 'started', off: 'finished' });
+    t.feed(0.4, 'washer'); // an idle machine reporting after a restart: no "finished"
+    t.feed(0.3, 'washer');
+    t.feed(250, 'dryer'); // first value already ON: no "started" either
+    t.feed(1900, 'washer');
+    t.feed(2, 'washer');
+    assert.deepEqual(
+      t.rec.sent.map((s) => [s.msg.captures.room, s.msg.payload]),
+      [['washer', 'started'], ['washer', 'finished']],
+    );
+  });
+
+  test('emitFirst false with a delay: a first ON that waited out its delay is a real switch', () => {
+    const t = setup({ above: 0.5, for: 300, emitFirst: false });
+    t.feed(1, 'bedroom');
+    t.clock.advance(300_000);
+    t.feed(0, 'kitchen');
+    assert.deepEqual(t.payloads(), ['ON']);
+  });
+
   test('emit every: the current state for every valid value', () => {
     const t = setup({ above: 25, hysteresis: 1, emit: 'every' });
     for (const v of [20, 26, 27, 24.5, 23.9]) t.feed(v);

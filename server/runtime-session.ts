@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import type { FlowDocument } from '../nodes/document/schema.ts';
 import { overrideBrokers } from './broker-override.ts';
 import { Engine } from './engine/engine.ts';
-import type { Logger } from './log.ts';
+import { debugLine, type Logger } from './log.ts';
 import type { BrokerSecrets } from './mqtt/client-options.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.ts';
 import { BrokerPool } from './mqtt/pool.ts';
@@ -17,8 +17,6 @@ export interface SessionOptions {
   readonly embeddedBroker: boolean;
   /** Print debug-node output (headless runs). */
   readonly showDebug: boolean;
-  /** Start the embedded broker here whatever else is configured (`topicflow start`). */
-  readonly embeddedAt?: { readonly host: string; readonly port: number; readonly username?: string; readonly password?: string };
 }
 
 export interface Session {
@@ -44,17 +42,10 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   }
 
   const embedded: EmbeddedBroker[] = [];
-  const wanted = options.embeddedAt
-    ? [options.embeddedAt]
-    : !options.brokerUrl && options.embeddedBroker
-      ? localBrokerAddresses(document)
-      : [];
+  const wanted = !options.brokerUrl && options.embeddedBroker ? localBrokerAddresses(document) : [];
   for (const address of wanted) {
-    if (!options.embeddedAt && (await reachable(address.host, address.port))) continue;
-    {
-      const broker = await startEmbeddedBroker({ ...address, logger: (l) => logger.info(l) });
-      embedded.push(broker);
-    }
+    if (await reachable(address.host, address.port)) continue;
+    embedded.push(await startEmbeddedBroker({ ...address, logger: (l) => logger.info(l) }));
   }
 
   const pool = new BrokerPool({
@@ -68,7 +59,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     logger.error(`node ${e.nodeId} (${e.nodeType}): ${e.message}${e.topic ? ` [topic ${e.topic}]` : ''}`),
   );
   if (options.showDebug) {
-    engine.events.on('debug', (e) => logger.info(`debug ${e.nodeId}: ${e.topic ? `${e.topic} ` : ''}${show(e.value)}`));
+    engine.events.on('debug', (e) => logger.info(debugLine(e)));
   }
   try {
     engine.deploy(document);
@@ -115,11 +106,4 @@ function reachable(host: string, port: number): Promise<boolean> {
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
-}
-
-function show(value: unknown): string {
-  if (typeof value === 'symbol') return 'unavailable';
-  if (value instanceof Uint8Array) return `<${value.length} bytes>`;
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'symbol' ? 'unavailable' : v)) ?? String(value);
 }

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UserInputError } from '../../nodes/errors.ts';
 
-export const COMMANDS = ['start', 'run', 'validate', 'help'] as const;
+export const COMMANDS = ['start', 'run', 'validate', 'hash-password', 'help'] as const;
 
 const brokerUrl = z
   .string()
@@ -21,6 +21,9 @@ const cliSchema = z.object({
   file: z.string().optional(),
   broker: brokerUrl.optional(),
   brokerPort: port.default(1883),
+  port: port.default(1880),
+  host: z.string().min(1).default('127.0.0.1'),
+  insecure: z.boolean().default(false),
   data: z.string().min(1).optional(),
   demo: z.boolean().default(true),
   embeddedBroker: z.boolean().default(true),
@@ -55,9 +58,11 @@ export function embeddedBrokerAuth(env: NodeJS.ProcessEnv): EmbeddedBrokerAuth |
 export const HELP = `topicflow — MQTT rules for your home, with a visual editor
 
 Usage:
-  topicflow start [options]          run the example flow with an embedded broker and demo sensors
+  topicflow start [options]          the editor and API at http://127.0.0.1:1880, an embedded
+                                     broker and demo sensors; the example flow on first start
   topicflow run FILE [options]       run a flow file headless
   topicflow validate FILE [--json]   check a flow file; exits 1 when it has errors
+  topicflow hash-password            make the admin password hash (reads the password from stdin)
   topicflow --help                   this text
 
 Options:
@@ -66,12 +71,19 @@ Options:
   --broker-port N     port of the embedded broker (default 1883)
   --no-broker         never start the embedded broker
   --no-demo           (start) no simulated sensors
+  --port N            (start) HTTP port (default 1880)
+  --host ADDR         (start) HTTP address (default 127.0.0.1); any other address needs
+                      an admin login (TOPICFLOW_ADMIN_USER/_HASH) or --insecure
+  --insecure          (start) serve on a non-loopback address without a login
   --data DIR          data folder (default $TOPICFLOW_DATA or ~/.topicflow)
   --quiet             (run) log only errors, not debug output
   --json              (validate) print the result as JSON
 
 Environment:
   TOPICFLOW_DATA                        data folder
+  TOPICFLOW_ADMIN_USER / _HASH          admin login (hash from "topicflow hash-password")
+  TOPICFLOW_SECRET                      key for the encrypted credential store (default: a
+                                        key file made in the data folder, mode 0600)
   TOPICFLOW_BROKER_USERNAME / _PASSWORD (start) the embedded broker requires this login
 
 Without --broker, "run" uses the flow's own broker URLs; when one of them is on this
@@ -89,6 +101,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
       options: {
         broker: { type: 'string' },
         'broker-port': { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        insecure: { type: 'boolean' },
         'no-broker': { type: 'boolean' },
         'no-demo': { type: 'boolean' },
         data: { type: 'string' },
@@ -108,6 +123,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
     file,
     broker: values.broker,
     brokerPort: values['broker-port'],
+    port: values.port,
+    host: values.host,
+    insecure: values.insecure ?? false,
     data: values.data,
     demo: !values['no-demo'],
     embeddedBroker: !values['no-broker'],

@@ -170,7 +170,18 @@ export async function removeStaleTempFiles(folder: string): Promise<string[]> {
   return removed;
 }
 
-/** A timestamp safe in file names on every OS: `2024-05-01T12-00-00-000Z`. */
-export function fileTimestamp(date: Date = new Date()): string {
-  return date.toISOString().replace(/[:.]/g, '-');
+/**
+ * Renames a damaged file to `<path>.corrupt-<time>`, out of the way of the next write but
+ * kept for a human to inspect. Returns a phrase for the warning saying where it went; a
+ * file that cannot be renamed is left in place, and the phrase says that instead.
+ */
+export async function setAside(path: string): Promise<string> {
+  // A timestamp safe in file names on every OS: 2024-05-01T12-00-00-000Z.
+  const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    await rename(path, aside);
+    return `kept as ${aside}`;
+  } catch (error) {
+    return `left in place (could not rename it: ${ensureError(error).message})`;
+  }
 }

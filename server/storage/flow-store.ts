@@ -9,10 +9,10 @@
  * newer than current.json is a save that never finished; it is discarded at the next open.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OperationalError, UserInputError, ensureError } from '../../nodes/errors.ts';
-import { fileTimestamp, readJsonFile, removeStaleTempFiles, writeFileAtomic } from './atomic-file.ts';
+import { readJsonFile, removeStaleTempFiles, setAside, writeFileAtomic } from './atomic-file.ts';
 
 export interface FlowStoreOptions {
   /** How many revisions to keep on disk, the current one included (default 50). */
@@ -36,6 +36,26 @@ export interface RevisionInfo {
   readonly nodeCount: number;
 }
 
+/** What `save` may be told besides the document. */
+export interface SaveOptions {
+  /** Shown in the revision list, e.g. "rollback to 3f2a…". */
+  readonly note?: string;
+  /**
+   * The rev the new document was based on (a client's If-Match). Checked inside the save
+   * queue, so of two clients editing the same rev only the first wins; the other gets a
+   * StaleRevisionError. Left out, the save is unconditional.
+   */
+  readonly baseRev?: string;
+}
+
+/** A save based on a rev that is no longer current: the HTTP layer answers 409 with `currentRev`. */
+export class StaleRevisionError extends UserInputError {
+  constructor(readonly baseRev: string, readonly currentRev: string | undefined) {
+    const message = `the flow was changed since revision ${baseRev}; the current revision is ${currentRev ?? 'none'}`;
+    super(message, [{ code: 'flow.stale-rev', message }]);
+  }
+}
+
 interface Revision extends RevisionInfo {
   readonly seq: number;
   readonly file: string;
@@ -54,6 +74,14 @@ export function revisionId(previousRev: string | undefined, seq: number, content
 
 function revisionFileName(seq: number, rev: string): string {
   return `${String(seq).padStart(8, '0')}-${rev}.json`;
+}
+
+/**
+ * A JSON object of `fields` with the document's already-serialized text added last, so a
+ * large document is turned into text once per save rather than once per file.
+ */
+function withDocument(fields: object, content: string): string {
+  return `${JSON.stringify(fields).slice(0, -1)},"document":${content}}`;
 }
 
 function nodeCountOf(document: unknown): number {
@@ -82,6 +110,8 @@ export class FlowStore {
   #revisions: Revision[] = [];
   #current: (CurrentFlow & { readonly seq: number }) | undefined;
   #nextSeq = 1;
+  /** The newest revision that parsed at open, document included: what a broken current.json falls back to. */
+  #fallback: (CurrentFlow & { readonly seq: number }) | undefined;
   /** The tail of the save queue: each save starts when the one before it has settled. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -109,6 +139,7 @@ export class FlowStore {
       await store.#scanRevisions();
       await store.#loadCurrent();
       await store.#prune();
+      store.#fallback = undefined;
     } catch (error) {
       if (error instanceof OperationalError || error instanceof UserInputError) throw error;
       const cause = ensureError(error);
@@ -119,14 +150,13 @@ export class FlowStore {
 
   /** The deployed flow, or undefined when nothing was ever saved. */
   current(): CurrentFlow | undefined {
-    const current = this.#current;
-    return current && { rev: current.rev, savedAt: current.savedAt, document: current.document };
+    return this.#current && { rev: this.#current.rev, savedAt: this.#current.savedAt, document: this.#current.document };
   }
 
   /** The kept revisions, newest first; the first is the current one. */
   revisions(): RevisionInfo[] {
     return this.#revisions
-      .map(({ rev, savedAt, note, nodeCount }) => (note === undefined ? { rev, savedAt, nodeCount } : { rev, savedAt, note, nodeCount }))
+      .map(({ rev, savedAt, note, nodeCount }) => ({ rev, savedAt, ...(note === undefined ? {} : { note }), nodeCount }))
       .reverse();
   }
 
@@ -148,14 +178,15 @@ export class FlowStore {
    * Saves `document` as the new current flow and returns its rev. Saves run one at a time
    * in call order; when this resolves the flow is on disk. The document must be plain JSON.
    */
-  save(document: unknown, meta: { note?: string } = {}): Promise<string> {
-    const run = this.#queue.then(() => this.#save(document, meta));
+  save(document: unknown, options: SaveOptions = {}): Promise<string> {
+    const run = this.#queue.then(() => this.#save(document, options));
     // The queue must go on after a failed save; the failure reaches this caller only.
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
-  async #save(document: unknown, meta: { note?: string }): Promise<string> {
+  async #save(document: unknown, { note, baseRev }: SaveOptions): Promise<string> {
+    if (baseRev !== undefined && baseRev !== this.#current?.rev) throw new StaleRevisionError(baseRev, this.#current?.rev);
     let content: string | undefined;
     try {
       content = JSON.stringify(document);
@@ -171,19 +202,18 @@ export class FlowStore {
     const savedAt = new Date().toISOString();
     const nodeCount = nodeCountOf(document);
     const file = revisionFileName(seq, rev);
-    const note = meta.note;
     const revisionPath = join(this.#revisionsDir, file);
 
-    await writeFileAtomic(revisionPath, JSON.stringify({ rev, seq, parent: parent ?? null, savedAt, note, nodeCount, document }));
+    await writeFileAtomic(revisionPath, withDocument({ rev, seq, parent: parent ?? null, savedAt, note, nodeCount }, content));
     try {
-      await writeFileAtomic(join(this.#dir, 'current.json'), JSON.stringify({ rev, seq, savedAt, document }));
+      await writeFileAtomic(join(this.#dir, 'current.json'), withDocument({ rev, seq, savedAt }, content));
     } catch (error) {
       // The revision was never current; leave no trace of it (open() would discard it anyway).
       await unlink(revisionPath).catch(() => undefined);
       throw error;
     }
     this.#current = { rev, seq, savedAt, document: deepFreeze(JSON.parse(content) as unknown) };
-    this.#revisions.push(note === undefined ? { rev, seq, savedAt, nodeCount, file } : { rev, seq, savedAt, note, nodeCount, file });
+    this.#revisions.push({ rev, seq, savedAt, note, nodeCount, file });
     await this.#prune();
     return rev;
   }
@@ -201,15 +231,16 @@ export class FlowStore {
       const read = await readJsonFile(path);
       if (!read.ok && read.reason === 'missing') continue;
       const value = read.ok ? read.value : undefined;
-      if (!isRecord(value) || value['rev'] !== rev || value['seq'] !== seq || !('document' in value) || typeof value['savedAt'] !== 'string') {
+      const savedAt = isRecord(value) ? value['savedAt'] : undefined;
+      if (!isRecord(value) || value['rev'] !== rev || value['seq'] !== seq || !('document' in value) || typeof savedAt !== 'string') {
         const reason = read.ok ? 'its content does not match its name' : read.error.message;
-        const aside = await this.#setAside(path);
+        const aside = await setAside(path);
         this.#warn(`flow store: skipping damaged revision file ${path} (${reason}); ${aside}`);
         continue;
       }
       const note = typeof value['note'] === 'string' ? value['note'] : undefined;
-      const nodeCount = nodeCountOf(value['document']);
-      found.push(note === undefined ? { rev, seq, savedAt: value['savedAt'], nodeCount, file } : { rev, seq, savedAt: value['savedAt'], note, nodeCount, file });
+      found.push({ rev, seq, savedAt, note, nodeCount: nodeCountOf(value['document']), file });
+      if (seq > (this.#fallback?.seq ?? 0)) this.#fallback = { rev, seq, savedAt, document: value['document'] };
     }
     this.#revisions = found.sort((a, b) => a.seq - b.seq);
   }
@@ -229,35 +260,21 @@ export class FlowStore {
     if (!read.ok && read.reason === 'missing' && this.#revisions.length === 0) return;
 
     const problem = read.ok ? 'it is not a saved flow' : read.reason === 'missing' ? 'it is missing' : `it does not parse: ${read.error.message}`;
-    const aside = read.ok || read.reason === 'corrupt' ? await this.#setAside(path) : undefined;
+    const aside = read.ok || read.reason === 'corrupt' ? await setAside(path) : undefined;
     const kept = aside ? `; the bad file is ${aside}` : '';
-    const recovered = await this.#newestReadable();
+    const recovered = this.#fallback;
     if (!recovered) {
       this.#warn(`FLOW STORE RECOVERY: ${path} cannot be used (${problem}) and no revision could be read; starting with NO flow${kept}`);
       return;
     }
-    this.#current = recovered;
-    await writeFileAtomic(path, JSON.stringify({ rev: recovered.rev, seq: recovered.seq, savedAt: recovered.savedAt, document: recovered.document }));
+    this.#current = { ...recovered, document: deepFreeze(recovered.document) };
+    const { rev, seq, savedAt } = recovered;
+    await writeFileAtomic(path, withDocument({ rev, seq, savedAt }, JSON.stringify(recovered.document)));
     this.#warn(
       `FLOW STORE RECOVERY: ${path} cannot be used (${problem}); running revision ${recovered.rev} ` +
         `saved ${recovered.savedAt} (${join(this.#revisionsDir, revisionFileName(recovered.seq, recovered.rev))}) instead${kept}. ` +
         'Check that this is the flow you expect.',
     );
-  }
-
-  /** The newest revision whose file still reads back whole, with its document. */
-  async #newestReadable(): Promise<(CurrentFlow & { readonly seq: number }) | undefined> {
-    for (let i = this.#revisions.length - 1; i >= 0; i--) {
-      const entry = this.#revisions[i]!;
-      try {
-        const document = await this.get(entry.rev);
-        if (document !== undefined) return { rev: entry.rev, seq: entry.seq, savedAt: entry.savedAt, document };
-      } catch (error) {
-        this.#warn(`flow store: ${ensureError(error).message}; trying an older revision`);
-      }
-      this.#revisions.splice(i, 1);
-    }
-    return undefined;
   }
 
   /** Removes revisions newer than current.json: saves interrupted between their two writes. */
@@ -291,20 +308,6 @@ export class FlowStore {
         }
       }
       this.#revisions.shift();
-    }
-  }
-
-  /**
-   * Renames a damaged file out of the way, keeping it for a human to inspect, and says
-   * where it went; a file that cannot be renamed is left where it is (and said so).
-   */
-  async #setAside(path: string): Promise<string> {
-    const aside = `${path}.corrupt-${fileTimestamp()}`;
-    try {
-      await rename(path, aside);
-      return `kept as ${aside}`;
-    } catch (error) {
-      return `left in place, could not rename it: ${ensureError(error).message}`;
     }
   }
 }

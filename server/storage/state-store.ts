@@ -6,10 +6,10 @@
  * Losing this file costs little (nodes start fresh), so a damaged one is set aside with a
  * warning rather than stopping the start.
  */
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureError } from '../../nodes/errors.ts';
-import { fileTimestamp, readJsonFile, writeFileAtomic } from './atomic-file.ts';
+import { readJsonFile, setAside, writeFileAtomic } from './atomic-file.ts';
 
 /** The saved state of one node and the config hash it belongs to. */
 export interface NodeStateEntry {
@@ -46,7 +46,8 @@ export class StateStore {
    */
   static async open(dataDir: string, options: StateStoreOptions = {}): Promise<StateStore> {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    const store = new StateStore(join(dataDir, 'node-state.json'), options.warn ?? ((line) => void process.stderr.write(`warn  ${line}\n`)));
+    const warn = options.warn ?? ((line: string) => void process.stderr.write(`warn  ${line}\n`));
+    const store = new StateStore(join(dataDir, 'node-state.json'), warn);
     await store.#read();
     return store;
   }
@@ -93,31 +94,22 @@ export class StateStore {
     const nodes = read.ok ? (read.value as { nodes?: unknown } | null)?.nodes : undefined;
     if (typeof nodes !== 'object' || nodes === null || Array.isArray(nodes)) {
       const why = read.ok ? 'it is not a node state file' : read.error.message;
-      this.#warn(`cannot use the saved node state ${this.#file} (${why}); nodes start fresh. ${await this.#setAside()}`);
+      const aside = await setAside(this.#file);
+      this.#warn(`cannot use the saved node state ${this.#file} (${why}); nodes start fresh; the file is ${aside}`);
       return;
     }
     const kept: Record<string, NodeStateEntry> = {};
     const dropped: string[] = [];
     for (const [id, entry] of Object.entries(nodes)) {
-      // defineProperty: a node id of "__proto__" must become a key, not a prototype.
       if (!isEntry(entry)) {
         dropped.push(id);
         continue;
       }
       const value = { hash: entry.hash, state: entry.state };
+      // defineProperty: a node id of "__proto__" must become a key, not a prototype.
       Object.defineProperty(kept, id, { value, enumerable: true, writable: true, configurable: true });
     }
     if (dropped.length > 0) this.#warn(`saved node state: ignoring damaged entries of node(s) ${dropped.join(', ')}`);
     this.#nodesText = JSON.stringify(kept);
-  }
-
-  async #setAside(): Promise<string> {
-    const aside = `${this.#file}.corrupt-${fileTimestamp()}`;
-    try {
-      await rename(this.#file, aside);
-      return `The file is kept as ${aside}.`;
-    } catch (error) {
-      return `Could not rename it: ${ensureError(error).message}.`;
-    }
   }
 }

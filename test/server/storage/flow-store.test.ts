@@ -3,7 +3,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { UserInputError } from '../../../nodes/errors.ts';
-import { FlowStore, revisionId } from '../../../server/storage/flow-store.ts';
+import { FlowStore, StaleRevisionError, revisionId } from '../../../server/storage/flow-store.ts';
 import { makeCrashDocument } from './crash-documents.ts';
 import { deadPid, tempDataDir } from './storage-helpers.ts';
 
@@ -107,6 +107,23 @@ describe('FlowStore', () => {
     });
     assert.equal(store.current()?.rev, revs.at(-1));
     assert.deepEqual(store.revisions().map((r) => r.rev), [...revs].reverse());
+  });
+
+  test('a save based on a stale rev is refused, even when two race', async (t) => {
+    const { store } = await openCollecting(await tempDataDir(t));
+    await assert.rejects(store.save(doc('x'), { baseRev: '0123456789ab' }), StaleRevisionError);
+    const base = await store.save(doc('base'));
+    const [first, second] = await Promise.allSettled([
+      store.save(doc('alice'), { baseRev: base }),
+      store.save(doc('bob'), { baseRev: base }),
+    ]);
+    assert.equal(first.status, 'fulfilled');
+    assert.equal(second.status, 'rejected');
+    const error = (second as PromiseRejectedResult).reason as unknown;
+    assert.ok(error instanceof StaleRevisionError);
+    assert.equal(error.currentRev, store.current()?.rev);
+    assert.equal(error.problems[0]?.code, 'flow.stale-rev');
+    assert.deepEqual(store.current()?.document, doc('alice'));
   });
 
   test('refuses a document that is not plain JSON, and a bad keep', async (t) => {

@@ -222,7 +222,8 @@ export class CredentialStore {
       plain = Buffer.concat([decipher.update(data), decipher.final()]);
     } catch {
       // GCM says only "unable to authenticate"; a wrong key and an altered file look alike.
-      const hint = this.#key.source === 'secret' ? 'wrong TOPICFLOW_SECRET?' : 'wrong secret.key, or TOPICFLOW_SECRET unset since they were saved?';
+      const hint =
+        this.#key.source === 'secret' ? 'wrong TOPICFLOW_SECRET?' : 'wrong secret.key, or TOPICFLOW_SECRET unset since they were saved?';
       throw this.#unreadable(`the key does not match or the file was altered (${hint})`);
     }
     let brokers: unknown;

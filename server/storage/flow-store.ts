@@ -259,7 +259,11 @@ export class FlowStore {
     }
     if (!read.ok && read.reason === 'missing' && this.#revisions.length === 0) return;
 
-    const problem = read.ok ? 'it is not a saved flow' : read.reason === 'missing' ? 'it is missing' : `it does not parse: ${read.error.message}`;
+    const problem = read.ok
+      ? 'it is not a saved flow'
+      : read.reason === 'missing'
+        ? 'it is missing'
+        : `it does not parse: ${read.error.message}`;
     const aside = read.ok || read.reason === 'corrupt' ? await setAside(path) : undefined;
     const kept = aside ? `; the bad file is ${aside}` : '';
     const recovered = this.#fallback;

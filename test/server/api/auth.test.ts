@@ -285,21 +285,6 @@ describe('the server without a login (loopback only)', () => {
     assert.equal((await http(`${s.server.url}/metrics`)).status, 200);
     (await socketConnects(s.server.url)).close();
   });
-
-  test('refuses 0.0.0.0 without --insecure, leaving nothing listening; starts with it', async () => {
-    const servers = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
-    const listening = servers();
-    const dataDir = mkdtempSync(join(tmpdir(), 'topicflow-auth-'));
-    try {
-      await assert.rejects(startServer({ dataDir, host: '0.0.0.0', port: 0, logger: quiet, env: {} }), (e: Error) => e instanceof UserInputError && /--insecure/.test(e.message));
-      assert.equal(servers(), listening);
-      const open = await startServer({ dataDir, host: '0.0.0.0', port: 0, logger: quiet, env: {}, insecure: true });
-      assert.equal((await http(`http://127.0.0.1:${open.port}/healthz`)).status, 200);
-      await open.close();
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
 });
 
 describe('hash-password', () => {
@@ -323,6 +308,21 @@ describe('hash-password', () => {
     assert.ok(printed.includes(`TOPICFLOW_ADMIN_HASH='${hash}'`));
     // The environment is read first, so the data folder is never touched here.
     assert.equal((await loadAuth('/nonexistent', { TOPICFLOW_ADMIN_USER: 'admin', TOPICFLOW_ADMIN_HASH: hash }))?.user, 'admin');
+  });
+
+  test('on a terminal: raw mode, nothing echoed, asked twice', async () => {
+    const stdin = Object.assign(new PassThrough(), { raw: [] as boolean[], setRawMode(on: boolean) { stdin.raw.push(on); } });
+    const stdout = new PassThrough();
+    let printed = '';
+    stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    const done = hashPasswordCommand(stdin, stdout, true);
+    stdin.write('secret pw\u007fW\r');
+    while (!printed.includes('Again: ')) await new Promise((r) => setImmediate(r));
+    stdin.write('secret pW\r');
+    assert.equal(await done, 0);
+    assert.deepEqual(stdin.raw, [true, false, true, false]);
+    assert.ok(!printed.includes('secret'), printed);
+    assert.ok(await bcrypt.compare('secret pW', printed.split('\n').find((l) => l.startsWith('$2b$'))!));
   });
 
   test('refuses an empty or short password with exit 2', async () => {

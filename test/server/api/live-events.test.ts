@@ -151,6 +151,9 @@ describe('live events over socket.io', () => {
     assert.deepEqual([...deployed.started].sort(), ['dbg', 'dbg-num', 'flood', 'in', 'num', 'sub', 'th']);
     // The broker of the new flow connected before the deploy was accepted.
     await editor.waitFor<{ brokerId: string; state: string }>('broker-state', (e) => e.brokerId === 'home' && e.state === 'connected');
+    // The new nodes' counters follow in the next batch, so the editor can show them at 0.
+    const counters = await editor.waitFor<Record<string, unknown>>('counters');
+    assert.deepEqual(Object.keys(counters).sort(), [...deployed.started].sort());
   });
 
   it('gives an editor that connects later the rev, counters and broker states', async () => {
@@ -168,7 +171,7 @@ describe('live events over socket.io', () => {
     assert.deepEqual(debug.value, { temperature: 21.5 });
     assert.equal(debug.topic, 'test/in');
     assert.equal(debug.dropped, undefined);
-    const counters = await editor.waitFor<Record<string, { in: number; out: number }>>('counters', (c) => c['dbg'] !== undefined);
+    const counters = await editor.waitFor<Record<string, { in: number; out: number }>>('counters', (c) => c['dbg']?.in === 1);
     assert.deepEqual(counters['dbg'], { in: 1, out: 0, errors: 0, unavailable: 0 });
     assert.equal(counters['in']?.out, 1);
     // Only what changed: nodes nobody touched are not in the batch.
@@ -193,11 +196,10 @@ describe('live events over socket.io', () => {
     await editor.until(() => withValue().length + dropped() === total, 'received + dropped == 500');
     const received = withValue().length;
     assert.ok(received >= DEBUG_BURST && received < 100, `received ${received} debug events`);
-    // What was sent is the first values in order: the burst passes, the rest is thinned out.
-    assert.deepEqual(
-      withValue().slice(0, DEBUG_BURST).map((e) => e.value),
-      Array.from({ length: DEBUG_BURST }, (_, i) => i),
-    );
+    // The burst passes whole (from the first batch of requests), the rest is thinned out.
+    const burst = withValue().slice(0, DEBUG_BURST).map((e) => e.value as number);
+    assert.equal(new Set(burst).size, DEBUG_BURST);
+    assert.ok(burst.every((v) => v >= 0 && v < 50), JSON.stringify(burst));
     // A drop-only event carries no value at all, so the sidebar cannot mistake it for one.
     for (const e of flood()) if (!Object.hasOwn(e, 'value')) assert.ok((e.dropped ?? 0) > 0, JSON.stringify(e));
     // Statuses are thinned out too, but the last one always arrives.

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { io as connect } from 'socket.io-client';
+import { UserInputError } from '../../../nodes/errors.ts';
 import { crossSiteReason } from '../../../server/api/security.ts';
 import { startServer, type RunningServer } from '../../../server/server.ts';
 import { http } from '../../support/http.ts';
@@ -140,6 +141,26 @@ describe('the server against cross-site requests', () => {
       assert.equal(headers['x-frame-options'], 'DENY');
       assert.equal(headers['strict-transport-security'], undefined);
       assert.equal(headers['x-powered-by'], undefined);
+    }
+  });
+});
+
+describe('serving beyond loopback', () => {
+  test('0.0.0.0 without a login is refused, leaving nothing listening; a login or --insecure starts it', async () => {
+    const servers = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
+    const listening = servers();
+    const dataDir = mkdtempSync(join(tmpdir(), 'topicflow-security-'));
+    const options = { dataDir, host: '0.0.0.0', port: 0, logger: quiet };
+    try {
+      await assert.rejects(startServer({ ...options, env: {} }), (e: Error) => e instanceof UserInputError && /--insecure/.test(e.message));
+      assert.equal(servers(), listening);
+      const login = { TOPICFLOW_ADMIN_USER: 'admin', TOPICFLOW_ADMIN_HASH: `$2b$04$${'a'.repeat(53)}` };
+      for (const open of [await startServer({ ...options, env: {}, insecure: true }), await startServer({ ...options, env: login })]) {
+        assert.equal((await http(`http://127.0.0.1:${open.port}/healthz`)).status, 200);
+        await open.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -18,11 +18,27 @@ export function makeCrashDocument(seq: number): CrashDocument {
   const edges: { source: string; target: string }[] = [];
   ROOMS.forEach((room, row) => {
     const y = row * 120 + (seq % 7);
+    const broker = 'home';
     nodes.push(
-      { id: `${room}-in`, type: 'mqtt-in', position: { x: 0, y }, config: { broker: 'home', topic: `zigbee2mqtt/${room}_sensor`, qos: 1, payload: 'auto' } },
-      { id: `${room}-temp`, type: 'transform', position: { x: 220, y }, config: { ops: [{ op: 'path', path: 'temperature' }, { op: 'round', digits: 1 }] } },
-      { id: `${room}-hot`, type: 'threshold', position: { x: 440, y }, config: { above: 22 + (seq % 5), hysteresis: 0.5, for: 30, on: 'ON', off: 'OFF' } },
-      { id: `${room}-fan`, type: 'mqtt-out', position: { x: 660, y }, config: { broker: 'home', topic: `shellies/${room}-fan/relay/0/command`, qos: 1, retain: true } },
+      { id: `${room}-in`, type: 'mqtt-in', position: { x: 0, y }, config: { broker, topic: `zigbee2mqtt/${room}_sensor`, qos: 1 } },
+      {
+        id: `${room}-temp`,
+        type: 'transform',
+        position: { x: 220, y },
+        config: { ops: [{ op: 'path', path: 'temperature' }, { op: 'round', digits: 1 }] },
+      },
+      {
+        id: `${room}-hot`,
+        type: 'threshold',
+        position: { x: 440, y },
+        config: { above: 22 + (seq % 5), hysteresis: 0.5, for: 30, on: 'ON', off: 'OFF' },
+      },
+      {
+        id: `${room}-fan`,
+        type: 'mqtt-out',
+        position: { x: 660, y },
+        config: { broker, topic: `shellies/${room}-fan/relay/0/command`, qos: 1, retain: true },
+      },
     );
     edges.push(
       { source: `${room}-in`, target: `${room}-temp` },

@@ -63,11 +63,15 @@ export interface BrokerStateEvent {
   reason?: string;
 }
 
+/**
+ * A debug node's output. An event with no `value` key only reports `dropped` messages of a
+ * node that went quiet after being rate-limited; every real message has a `value`.
+ */
 export interface DebugEvent {
   nodeId: string;
   topic: string;
   /** The value made JSON-safe: unavailable as the string "unavailable", bytes as base64. */
-  value: unknown;
+  value?: unknown;
   time: number;
   /** Messages of this node dropped by the rate limit since the last one sent. */
   dropped?: number;

@@ -53,7 +53,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     FlowStore.open(options.dataDir, { warn: (line) => options.logger.warn(line) }),
     CredentialStore.open(options.dataDir, env['TOPICFLOW_SECRET'] ? { secret: env['TOPICFLOW_SECRET'] } : {}),
   ]);
-  const states = await StateStore.open(options.dataDir);
+  const states = await StateStore.open(options.dataDir, { warn: (line) => options.logger.warn(line) });
   const runtime = new FlowRuntime({
     installId: loadInstallId(options.dataDir),
     store,

@@ -6,7 +6,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import type { Socket } from 'socket.io';
 import { z } from 'zod';
 import { dotted } from '../../nodes/document/validate.ts';
-import { UserInputError } from '../../nodes/errors.ts';
+import { OperationalError, UserInputError } from '../../nodes/errors.ts';
 import { AuthError } from '../app/http-errors.ts';
 import { parseBody } from './request-schemas.ts';
 import { crossSiteReason } from './security.ts';
@@ -170,7 +170,7 @@ async function readSettingsAdmin(file: string): Promise<{ user: string; hash: st
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    throw new OperationalError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
   let json: unknown;
   try {

@@ -27,6 +27,8 @@ export interface ConnectionStats {
   readonly received: number;
   readonly published: number;
   readonly subscriptions: readonly string[];
+  /** Local subscribers whose broker subscription is not acknowledged yet (0 = all in place). */
+  readonly awaitingSubscriptions: number;
 }
 
 const MIN_RECONNECT_MS = 1000;
@@ -99,6 +101,7 @@ export class BrokerConnection implements BrokerHandle {
       received: this.received,
       published: this.published,
       subscriptions: this.table.activeFilters(),
+      awaitingSubscriptions: this.table.awaiting(),
     };
   }
 

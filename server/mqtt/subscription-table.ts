@@ -126,6 +126,13 @@ export class SubscriptionTable {
     for (const s of this.subscribers) s.freshUntil = Infinity;
   }
 
+  /** Subscribers still waiting for their broker subscription to be acknowledged. */
+  awaiting(): number {
+    let n = 0;
+    for (const s of this.subscribers) if (s.freshUntil === Infinity) n++;
+    return n;
+  }
+
   /** The broker filters currently subscribed. */
   activeFilters(): string[] {
     return [...this.active.keys()];

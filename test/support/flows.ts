@@ -56,13 +56,13 @@ export function settle(ms = 300): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Wait until every broker connection of the flow is connected with `filters` subscriptions acknowledged. */
-export async function waitSubscribed(flow: RunningFlow, filters = 1): Promise<void> {
+/** Wait until every broker connection of the flow is connected and every subscription acknowledged. */
+export async function waitSubscribed(flow: { pool: BrokerPool; brokerStates?: unknown[] }): Promise<void> {
   await waitFor(
     () => {
       const all = flow.pool.stats();
-      return all.length > 0 && all.every((c) => c.stats.state === 'connected') && all.reduce((n, c) => n + c.stats.subscriptions.length, 0) >= filters;
+      return all.length > 0 && all.every((c) => c.stats.state === 'connected' && c.stats.awaitingSubscriptions === 0 && c.stats.subscriptions.length > 0);
     },
-    `broker subscriptions (states: ${JSON.stringify(flow.brokerStates.slice(-3))})`,
+    `broker subscriptions (states: ${JSON.stringify(flow.brokerStates?.slice(-3) ?? flow.pool.stats())})`,
   );
 }

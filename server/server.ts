@@ -5,6 +5,7 @@ import { Server as SocketServer } from 'socket.io';
 import { OperationalError, UserInputError } from '../nodes/errors.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../nodes/protocol.ts';
 import { createApp } from './api/app.ts';
+import { hostRefusal } from './api/security.ts';
 import { loadAuth, socketAuth } from './api/auth.ts';
 import { attachLiveEvents } from './api/live-events.ts';
 import { FlowRuntime } from './app/flow-runtime.ts';
@@ -39,16 +40,24 @@ export interface RunningServer {
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
+/**
+ * Why the server must not start on `host`, or undefined when it may: beyond loopback it
+ * needs an admin login, or the user's explicit `--insecure`.
+ */
+export function bindRefusal(host: string, hasLogin: boolean, insecure: boolean): string | undefined {
+  if (LOOPBACK.test(host) || hasLogin || insecure) return undefined;
+  return (
+    `refusing to serve on ${host} without a login: anyone on the network could switch your devices. ` +
+    'Set an admin login (topicflow hash-password, then TOPICFLOW_ADMIN_USER and TOPICFLOW_ADMIN_HASH) or pass --insecure.'
+  );
+}
+
 /** Start the HTTP API, live events and the stored flow. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const env = options.env ?? process.env;
   const auth = await loadAuth(options.dataDir, env);
-  if (!LOOPBACK.test(options.host) && !auth && !options.insecure) {
-    throw new UserInputError(
-      `refusing to serve on ${options.host} without a login: anyone on the network could switch your devices. ` +
-        'Set an admin login (topicflow hash-password, then TOPICFLOW_ADMIN_USER and TOPICFLOW_ADMIN_HASH) or pass --insecure.',
-    );
-  }
+  const refusal = bindRefusal(options.host, auth !== undefined, options.insecure ?? false);
+  if (refusal) throw new UserInputError(refusal);
   const [store, credentials] = await Promise.all([
     FlowStore.open(options.dataDir, { warn: (line) => options.logger.warn(line) }),
     CredentialStore.open(options.dataDir, env['TOPICFLOW_SECRET'] ? { secret: env['TOPICFLOW_SECRET'] } : {}),
@@ -65,9 +74,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   await runtime.start();
 
-  const app = createApp({ runtime, credentials, auth, editorDir: options.editorDir ?? DEFAULT_EDITOR_DIR, logger: options.logger });
+  const app = createApp({ runtime, credentials, auth, insecure: options.insecure ?? false, editorDir: options.editorDir ?? DEFAULT_EDITOR_DIR, logger: options.logger });
   const http: HttpServer = createServer(app);
   const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(http, { serveClient: false, maxHttpBufferSize: 1e6 });
+  if (!auth && !options.insecure) {
+    io.use((socket, next) => {
+      const reason = hostRefusal(socket.handshake.headers.host);
+      next(reason ? new Error(reason) : undefined);
+    });
+  }
   io.use(socketAuth(auth));
   const live = attachLiveEvents(io, runtime);
 

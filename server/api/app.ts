@@ -10,7 +10,7 @@ import { errorMiddleware } from './error-middleware.ts';
 import { metricsHandler } from './metrics.ts';
 import { flowsRoutes } from './routes-flows.ts';
 import { runtimeRoutes } from './routes-runtime.ts';
-import { securityMiddleware } from './security.ts';
+import { loopbackHostOnly, securityMiddleware } from './security.ts';
 
 export const BODY_LIMIT = '5mb';
 
@@ -19,6 +19,8 @@ export interface AppOptions {
   readonly credentials: CredentialStore;
   /** Admin login; undefined when auth is off (loopback only, or --insecure). */
   readonly auth: AuthService | undefined;
+  /** Serving beyond loopback without a login, knowingly (`--insecure`). */
+  readonly insecure?: boolean;
   /** Folder of the editor's static bundle. */
   readonly editorDir: string;
   readonly logger: Logger;
@@ -30,6 +32,8 @@ export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // Without a login only loopback Host names are answered (DNS rebinding), unless --insecure.
+  if (!auth && !options.insecure) app.use(loopbackHostOnly);
   app.use(...securityMiddleware());
 
   app.get('/healthz', (_req, res) => {

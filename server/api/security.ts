@@ -91,3 +91,22 @@ function sameHost(origin: string, host: string | undefined): boolean {
     return false;
   }
 }
+
+const LOOPBACK_HOST = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d{1,5})?$/i;
+
+/**
+ * Why a request without a login must be refused for its Host header, or undefined. With no
+ * login, topicflow answers only to loopback names: a web page that rebinds its own domain to
+ * 127.0.0.1 (DNS rebinding) sends its own domain as Host and is turned away.
+ */
+export function hostRefusal(host: string | undefined): string | undefined {
+  if (host && LOOPBACK_HOST.test(host)) return undefined;
+  return `Host "${host ?? ''}" is not this machine's loopback name; without a login topicflow answers only on localhost/127.0.0.1 (set an admin login to serve other names)`;
+}
+
+/** Express guard for {@link hostRefusal}. */
+export const loopbackHostOnly: RequestHandler = (req, _res, next) => {
+  const reason = hostRefusal(req.headers.host);
+  if (reason) throw new AuthError(reason, 403);
+  next();
+};

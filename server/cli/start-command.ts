@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startDemoSensors } from '../demo/sensors.ts';
+import { DeployFailedError } from '../app/http-errors.ts';
 import { debugLine, type Logger } from '../log.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.ts';
 import { startServer } from '../server.ts';
@@ -43,8 +44,14 @@ export async function startCommand(args: CliArgs, logger: Logger): Promise<numbe
   if (server.runtime.current().rev === null) {
     const example = JSON.parse(await readFile(EXAMPLE_FLOW, 'utf8')) as { brokers: { url: string }[] };
     if (broker) for (const entry of example.brokers) entry.url = `mqtt://127.0.0.1:${broker.port}`;
-    const deployed = await server.runtime.deploy(example, undefined, 'example flow deployed on first start');
-    logger.info(`first start: deployed the example flow (${deployed.rev})`);
+    try {
+      const deployed = await server.runtime.deploy(example, undefined, 'example flow deployed on first start');
+      logger.info(`first start: deployed the example flow (${deployed.rev})`);
+    } catch (error) {
+      // Without the embedded broker the example may have nothing to talk to; the editor still works.
+      if (!(error instanceof DeployFailedError)) throw error;
+      logger.warn(`first start: the example flow was not deployed: ${error.message}`);
+    }
   }
   const demoUrl = args.broker ?? embeddedUrl;
   const sensors = args.demo && demoUrl ? startDemoSensors({ brokerUrl: demoUrl, logger, echo: false }) : undefined;

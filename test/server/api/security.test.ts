@@ -6,31 +6,44 @@ import { after, before, describe, test } from 'node:test';
 import { io as connect } from 'socket.io-client';
 import { UserInputError } from '../../../nodes/errors.ts';
 import { crossSiteReason } from '../../../server/api/security.ts';
-import { startServer, type RunningServer } from '../../../server/server.ts';
+import { bindRefusal, startServer, type RunningServer } from '../../../server/server.ts';
 import { http } from '../../support/http.ts';
 
 const quiet = { info() {}, warn() {}, error() {} };
 const flow = (name: string) => ({ format: 'topicflow/1', name, nodes: [] });
 
 describe('serving beyond loopback', () => {
-  test('0.0.0.0 without a login is refused, leaving nothing listening; a login or --insecure starts it', async () => {
+  test('0.0.0.0 without a login is refused before anything listens', async () => {
     const servers = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
     const listening = servers();
     const dataDir = mkdtempSync(join(tmpdir(), 'topicflow-security-'));
-    const options = { dataDir, host: '0.0.0.0', port: 0, logger: quiet };
     try {
-      await assert.rejects(startServer({ ...options, env: {} }), (e: Error) => e instanceof UserInputError && /--insecure/.test(e.message));
+      // Refused before binding: tests never listen beyond loopback.
+      await assert.rejects(
+        startServer({ dataDir, host: '0.0.0.0', port: 0, logger: quiet, env: {} }),
+        (e: Error) => e instanceof UserInputError && /--insecure/.test(e.message),
+      );
       // At most: a server closed by an earlier test may still be going away.
       assert.ok(servers() <= listening);
-      const login = { TOPICFLOW_ADMIN_USER: 'admin', TOPICFLOW_ADMIN_HASH: `$2b$04$${'a'.repeat(53)}` };
-      for (const extra of [{ env: {}, insecure: true }, { env: login }]) {
-        const open = await startServer({ ...options, ...extra });
-        const status = (await http(`http://127.0.0.1:${open.port}/healthz`)).status;
-        await open.close();
-        assert.equal(status, 200);
-      }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('a login or --insecure lifts the refusal; loopback never needs either', () => {
+    const cases: [host: string, login: boolean, insecure: boolean, refused: boolean][] = [
+      ['0.0.0.0', false, false, true],
+      ['192.168.1.20', false, false, true],
+      ['::', false, false, true],
+      ['0.0.0.0', true, false, false],
+      ['0.0.0.0', false, true, false],
+      ['127.0.0.1', false, false, false],
+      ['127.0.1.1', false, false, false],
+      ['::1', false, false, false],
+      ['localhost', false, false, false],
+    ];
+    for (const [host, login, insecure, refused] of cases) {
+      assert.equal(bindRefusal(host, login, insecure) !== undefined, refused, `${host} login=${login} insecure=${insecure}`);
     }
   });
 });
@@ -165,5 +178,44 @@ describe('the server against cross-site requests', () => {
       assert.equal(headers['strict-transport-security'], undefined);
       assert.equal(headers['x-powered-by'], undefined);
     }
+  });
+});
+
+describe('DNS rebinding, with no login', () => {
+  let server: RunningServer;
+  let dataDir: string;
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'topicflow-rebind-'));
+    server = await startServer({ dataDir, host: '127.0.0.1', port: 0, logger: quiet, env: {} });
+  });
+  after(async () => {
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('answers loopback Host names only', async () => {
+    for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`, 'localhost']) {
+      assert.equal((await http(`${server.url}/api/flows`, { headers: { host } })).status, 200, host);
+    }
+    for (const host of [`attacker.example:${server.port}`, 'rebind.127.0.0.1.nip.io', '127.0.0.1.attacker.example']) {
+      const reply = await http(`${server.url}/api/flows`, { headers: { host } });
+      assert.equal(reply.status, 403, host);
+      assert.match(reply.json<{ error: { message: string } }>().error.message, /loopback/);
+    }
+  });
+
+  test('refuses a socket.io connection made under a foreign Host name', async () => {
+    const refused = await new Promise<string>((resolve) => {
+      const socket = connect(server.url, { extraHeaders: { host: `attacker.example:${server.port}` }, reconnection: false, transports: ['websocket'] });
+      socket.on('connect', () => {
+        socket.close();
+        resolve('connected');
+      });
+      socket.on('connect_error', (error) => {
+        socket.close();
+        resolve(error.message);
+      });
+    });
+    assert.match(refused, /loopback/);
   });
 });

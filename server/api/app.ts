@@ -53,7 +53,18 @@ export function createApp(options: AppOptions): Express {
   });
   app.use('/api', api);
 
-  if (existsSync(options.editorDir)) app.use(express.static(options.editorDir, { index: 'index.html', maxAge: '1h' }));
+  if (existsSync(options.editorDir)) {
+    app.use(express.static(options.editorDir, { index: 'index.html', maxAge: '1h' }));
+  } else {
+    // Until the editor bundle is built, the root says what is running and where the API is.
+    app.get('/', (_req, res) => {
+      res.type('html').send(
+        '<!doctype html><meta charset="utf-8"><title>topicflow</title>' +
+          '<h1>topicflow is running</h1><p>The flow runs; the API is under <code>/api</code> ' +
+          '(<a href="/api/flows">/api/flows</a>, <a href="/api/topics">/api/topics</a>, <a href="/healthz">/healthz</a>, <a href="/metrics">/metrics</a>).</p>',
+      );
+    });
+  }
   app.use(errorMiddleware(options.logger));
   return app;
 }

@@ -98,3 +98,42 @@ describe('topicflow CLI', () => {
     }
   });
 });
+
+describe('topicflow start', () => {
+  it('serves the API, and on SIGTERM saves state and disconnects without the Last Will', async () => {
+    const { startAedes } = await import('../../support/brokers.ts');
+    const { http } = await import('../../support/http.ts');
+    const { existsSync } = await import('node:fs');
+    const broker = await startAedes();
+    const data = join(dir, 'start-data');
+    const server = startCli(['start', '--no-broker', '--no-demo', '--port', '0', '--data', data]);
+    const watcher = await connectClient(broker.url);
+    try {
+      const line = await server.waitForLine(/topicflow is running: open http:\/\/127\.0\.0\.1:\d+/, 20_000);
+      const url = /http:\/\/127\.0\.0\.1:\d+/.exec(line)![0];
+      await watcher.subscribeAsync('topicflow/#', { qos: 1 });
+      const online = collect(watcher, 'topicflow/#', 1, 5000);
+      const flow = {
+        format: 'topicflow/1',
+        brokers: [{ id: 'home', url: broker.url, will: { topic: 'topicflow/status', payload: 'offline' }, birth: { topic: 'topicflow/status', payload: 'online' } }],
+        nodes: [
+          { id: 'in', type: 'mqtt-in', config: { broker: 'home', topic: 'zigbee2mqtt/+room/th_sensor' } },
+          { id: 'hot', type: 'threshold', config: { above: 25 } },
+        ],
+        edges: [{ source: 'in', target: 'hot' }],
+      };
+      const reply = await http(`${url}/api/flows`, { method: 'PUT', body: flow });
+      assert.equal(reply.status, 200, reply.text);
+      assert.deepEqual((await online).map((m) => m.payload), ['online']);
+      await watcher.publishAsync('zigbee2mqtt/kitchen/th_sensor', '{"temperature":26}', { qos: 1 });
+      const after = collect(watcher, 'topicflow/#', 0, 1500);
+      assert.equal(await server.stop(), 0, server.output());
+      assert.deepEqual(await after, [], 'a clean shutdown does not trigger the Last Will');
+      assert.ok(existsSync(join(data, 'node-state.json')), 'node state was saved');
+    } finally {
+      await server.stop();
+      await watcher.endAsync();
+      await broker.stop();
+    }
+  });
+});

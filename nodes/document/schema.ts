@@ -39,6 +39,11 @@ export const documentEnvelopeSchema = z.object({
   format: z.literal(FORMAT, { error: `format must be "${FORMAT}"` }),
   name: z.string().max(200).optional(),
   description: z.string().max(10_000).optional(),
+  devices: z
+    .array(z.string().max(200))
+    .max(100)
+    .optional()
+    .describe('The devices a shared flow expects, e.g. "Zigbee2MQTT temperature sensor"'),
   flows: z.array(flowTabSchema).max(1000).optional(),
   brokers: z.array(brokerSchema).max(DOCUMENT_LIMITS.maxBrokers).default([]),
   nodes: z.array(nodeEnvelopeSchema).max(DOCUMENT_LIMITS.maxNodes, `a flow may hold at most ${DOCUMENT_LIMITS.maxNodes} nodes`),

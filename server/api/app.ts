@@ -8,6 +8,7 @@ import type { AuthService } from './auth.ts';
 import { authRoutes, requireAuth } from './auth.ts';
 import { errorMiddleware } from './error-middleware.ts';
 import { metricsHandler } from './metrics.ts';
+import { examplesRoutes } from './routes-examples.ts';
 import { flowsRoutes } from './routes-flows.ts';
 import { runtimeRoutes } from './routes-runtime.ts';
 import { loopbackHostOnly, securityMiddleware } from './security.ts';
@@ -48,6 +49,7 @@ export function createApp(options: AppOptions): Express {
   api.use(requireAuth(auth));
   api.use(flowsRoutes(runtime, options.credentials));
   api.use(runtimeRoutes(runtime));
+  api.use(examplesRoutes());
   api.use((req) => {
     throw new NotFoundError(`no API route ${req.method} ${req.path}`);
   });

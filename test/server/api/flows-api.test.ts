@@ -160,6 +160,29 @@ describe('flows API', () => {
     assert.equal(refused.status, 400);
   });
 
+  it('lists the topics seen on the broker with their last payload, count and time', async () => {
+    const { connectClient } = await import('../../support/brokers.ts');
+    const client = await connectClient(broker.url);
+    await client.publishAsync('zigbee2mqtt/0x00158d0001a2b3c4', '{"temperature":-100,"humidity":90.62}', { qos: 1 });
+    await client.publishAsync('zigbee2mqtt/Temperatur Balkon', '{"temperature":8.1}', { qos: 1 });
+    await client.publishAsync('zigbee2mqtt/Temperatur Balkon', '{"temperature":8.3}', { qos: 1 });
+    await client.endAsync();
+    type Seen = { broker: string; topic: string; payload: string; count: number; lastSeen: string };
+    let seen: Seen[] = [];
+    // Bounded polling: the topics arrive through the broker a moment after the publishes.
+    for (let i = 0; i < 50 && seen.filter((s) => s.topic.startsWith('zigbee2mqtt/')).length < 2; i++) {
+      seen = (await t.api('/api/topics?broker=home')).json<Seen[]>();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const balkon = seen.find((s) => s.topic === 'zigbee2mqtt/Temperatur Balkon');
+    assert.ok(balkon, JSON.stringify(seen));
+    assert.equal(balkon.broker, 'home');
+    assert.equal(balkon.payload, '{"temperature":8.3}');
+    assert.equal(balkon.count, 2);
+    assert.ok(Date.now() - Date.parse(balkon.lastSeen) < 10_000);
+    assert.deepEqual((await t.api('/api/topics?broker=nope')).json(), []);
+  });
+
   it('rolls back a deploy whose broker does not connect, and says which and why', async () => {
     const before = (await t.api('/api/flows')).json<{ rev: string }>().rev;
     const port = await freePort();

@@ -5,7 +5,7 @@ import { ensureError, OperationalError, UserInputError } from '../../nodes/error
 import type { DeployReply } from '../../nodes/protocol.ts';
 import { overrideBrokers, secretsInUrl } from '../broker-override.ts';
 import { Engine } from '../engine/engine.ts';
-import { stableJson } from '../engine/stable-json.ts';
+import { stableJson } from '../../nodes/stable-json.ts';
 import type { Logger } from '../log.ts';
 import type { BrokerSecrets } from '../mqtt/client-options.ts';
 import { BrokerPool } from '../mqtt/pool.ts';

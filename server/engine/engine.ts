@@ -9,7 +9,7 @@ import { DeliveryQueue } from './delivery-queue.ts';
 import type { EngineEvents, NodeCounters } from './events.ts';
 import { createNodeContext, type ContextHost } from './node-context.ts';
 import type { RunningNode } from './running-node.ts';
-import { stableJson } from './stable-json.ts';
+import { stableJson } from '../../nodes/stable-json.ts';
 import { TypedEmitter } from './typed-emitter.ts';
 
 /** A message that has passed this many nodes is caught in a loop and is stopped. */

@@ -1,0 +1,70 @@
+import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import * as esbuild from 'esbuild';
+
+export const EDITOR_ROOT = fileURLToPath(new URL('.', import.meta.url));
+export const EDITOR_DIST = join(EDITOR_ROOT, 'dist');
+const SHARED = fileURLToPath(new URL('../nodes', import.meta.url));
+
+export interface BuildReport {
+  readonly files: { file: string; bytes: number; gzipBytes: number }[];
+  readonly ms: number;
+}
+
+/** Bundle the editor (React, React Flow, the shared node schemas) into editor/dist. */
+export async function buildEditor(options: { minify?: boolean; outdir?: string } = {}): Promise<BuildReport> {
+  const outdir = options.outdir ?? EDITOR_DIST;
+  const begin = performance.now();
+  await mkdir(outdir, { recursive: true });
+  await esbuild.build({
+    entryPoints: [join(EDITOR_ROOT, 'src', 'main.tsx')],
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'browser',
+    minify: options.minify ?? true,
+    sourcemap: true,
+    outdir,
+    entryNames: 'app',
+    jsx: 'automatic',
+    loader: { '.css': 'css' },
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
+  await copyFile(join(EDITOR_ROOT, 'index.html'), join(outdir, 'index.html'));
+  const files = [];
+  for (const file of ['app.js', 'app.css']) {
+    const bytes = readFileSync(join(outdir, file));
+    files.push({ file, bytes: bytes.length, gzipBytes: gzipSync(bytes).length });
+  }
+  await writeFile(join(outdir, '.built'), new Date().toISOString());
+  return { files, ms: performance.now() - begin };
+}
+
+/** True when a source file of the editor (or the shared nodes/) is newer than the bundle. */
+export async function editorIsStale(outdir = EDITOR_DIST): Promise<boolean> {
+  let built: number;
+  try {
+    built = (await stat(join(outdir, '.built'))).mtimeMs;
+  } catch {
+    return true;
+  }
+  for (const dir of [join(EDITOR_ROOT, 'src'), SHARED]) {
+    for (const file of await readdir(dir, { recursive: true })) {
+      if ((await stat(join(dir, file))).mtimeMs > built) return true;
+    }
+  }
+  return (await stat(join(EDITOR_ROOT, 'index.html'))).mtimeMs > built;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const report = await buildEditor();
+  for (const f of report.files) {
+    process.stdout.write(`editor/dist/${f.file}: ${(f.bytes / 1024).toFixed(0)} KB (${(f.gzipBytes / 1024).toFixed(0)} KB gzip)\n`);
+  }
+  process.stdout.write(`editor built in ${report.ms.toFixed(0)} ms\n`);
+}

@@ -1,0 +1,4 @@
+/** Placeholder until the palette lands. */
+export function Palette() {
+  return <aside className="palette" />;
+}

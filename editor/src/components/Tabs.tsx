@@ -1,0 +1,4 @@
+/** Placeholder until flow tabs land. */
+export function Tabs() {
+  return <nav className="tabs" />;
+}

@@ -1,0 +1,4 @@
+/** Placeholder until live events land: connects socket.io and feeds the store; returns a disconnect. */
+export function connectLive(): () => void {
+  return () => {};
+}

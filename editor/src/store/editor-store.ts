@@ -1,0 +1,351 @@
+import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange, type XYPosition } from '@xyflow/react';
+import { create } from 'zustand';
+import type { BrokerEntryInput } from '../../../nodes/broker.ts';
+import type { Problem } from '../../../nodes/errors.ts';
+import { definitionsByType } from '../../../nodes/registry.ts';
+import { stableJson } from '../../../nodes/stable-json.ts';
+import { DEFAULT_TAB, defaultConfig, edgeId, freshId, fromDocument, nodeFingerprints, portOf, toDocument, type EditorDocument } from './document.ts';
+import { record, redo, undo, type History } from './history.ts';
+import type { DocumentMeta, EditorEdge, EditorNode, FlowTab, LiveState, ServerState, Snapshot } from './types.ts';
+
+export interface EditorState extends Snapshot {
+  activeTab: string;
+  history: History;
+  server: ServerState;
+  live: LiveState;
+  /** Nodes and edges copied with Ctrl+C, pasted with new ids. */
+  clipboard?: { nodes: EditorNode[]; edges: EditorEdge[] };
+  /** The node whose config panel is open. */
+  selectedNodeId?: string;
+
+  // Loading and saving
+  /** Replace everything with a document from the server (it becomes the deployed baseline). */
+  loadFromServer(doc: unknown, rev: string | null, credentials?: ServerState['credentials']): void;
+  /** Replace the canvas with a document (an import with "replace"), as one undo step. */
+  replaceDocument(doc: Partial<EditorDocument>): void;
+  document(): EditorDocument;
+
+  // Canvas edits (each one undo step)
+  onNodesChange(changes: NodeChange<EditorNode>[]): void;
+  onEdgesChange(changes: EdgeChange<EditorEdge>[]): void;
+  connect(connection: Connection): void;
+  addNode(type: string, position: XYPosition, config?: Record<string, unknown>): string;
+  updateNode(id: string, patch: { name?: string; config?: Record<string, unknown> }): void;
+  deleteSelection(): void;
+  copySelection(): void;
+  paste(offset?: XYPosition): void;
+  /** Add nodes/edges/brokers (an import merge), as one undo step; ids must already be unique. */
+  addElements(elements: { nodes: EditorNode[]; edges: EditorEdge[]; brokers?: BrokerEntryInput[] }): void;
+  setNodePositions(positions: Record<string, XYPosition>): void;
+  selectNode(id: string | undefined): void;
+  undo(): void;
+  redo(): void;
+
+  // Brokers, tabs, document details (each one undo step)
+  upsertBroker(broker: BrokerEntryInput, previousId?: string): void;
+  removeBroker(id: string): void;
+  addTab(label?: string): string;
+  renameTab(id: string, label: string): void;
+  removeTab(id: string): void;
+  setActiveTab(id: string): void;
+  setMeta(meta: DocumentMeta): void;
+
+  // Server and live state (not undoable)
+  setServer(patch: Partial<ServerState>): void;
+  setProblems(problems: readonly Problem[], warnings?: readonly Problem[]): void;
+  setLive(patch: Partial<LiveState> | ((live: LiveState) => Partial<LiveState>)): void;
+}
+
+const emptyServer = (): ServerState => ({
+  rev: null,
+  deployedNodes: {},
+  deployedDocument: '',
+  deployState: 'idle',
+  nodeProblems: {},
+  otherProblems: [],
+  warnings: [],
+  credentials: {},
+});
+
+const emptyLive = (): LiveState => ({
+  statuses: {},
+  counters: {},
+  brokerStates: {},
+  debug: [],
+  debugDropped: 0,
+  debugPaused: false,
+  pulses: {},
+  connected: false,
+});
+
+function snapshotOf(state: Snapshot): Snapshot {
+  return { nodes: state.nodes, edges: state.edges, brokers: state.brokers, tabs: state.tabs, meta: state.meta };
+}
+
+export const useEditor = create<EditorState>()((set, get) => {
+  /** Apply an edit as one undo step; `key` merges consecutive edits of one field. */
+  const edit = (change: (state: EditorState) => Partial<EditorState>, key?: string) =>
+    set((state) => ({ ...change(state), history: record(state.history, snapshotOf(state), key) }));
+
+  return {
+    nodes: [],
+    edges: [],
+    brokers: [],
+    tabs: [DEFAULT_TAB],
+    meta: {},
+    activeTab: DEFAULT_TAB.id,
+    history: { past: [], future: [] },
+    server: emptyServer(),
+    live: emptyLive(),
+
+    loadFromServer(doc, rev, credentials) {
+      const snapshot = fromDocument(doc as Partial<EditorDocument> | null);
+      const document = toDocument(snapshot);
+      set((state) => ({
+        ...snapshot,
+        activeTab: snapshot.tabs[0]!.id,
+        history: { past: [], future: [] },
+        selectedNodeId: undefined,
+        server: {
+          ...state.server,
+          rev,
+          deployedNodes: nodeFingerprints(document),
+          deployedDocument: doc ? stableJson(document) : stableJson(toDocument(fromDocument(null))),
+          nodeProblems: {},
+          otherProblems: [],
+          conflict: undefined,
+          ...(credentials ? { credentials } : {}),
+        },
+      }));
+    },
+
+    replaceDocument(doc) {
+      const snapshot = fromDocument(doc);
+      edit(() => ({ ...snapshot, activeTab: snapshot.tabs[0]!.id, selectedNodeId: undefined }));
+    },
+
+    document: () => toDocument(snapshotOf(get())),
+
+    onNodesChange(changes) {
+      // Moves while dragging, selection and measuring are not edits; a drop or a removal is.
+      const isEdit = changes.some((c) => c.type === 'remove' || c.type === 'add' || (c.type === 'position' && c.dragging === false));
+      const removed = new Set(changes.flatMap((c) => (c.type === 'remove' ? [c.id] : [])));
+      const apply = (state: EditorState) => ({
+        nodes: applyNodeChanges(changes, state.nodes),
+        ...(removed.size ? { edges: state.edges.filter((e) => !removed.has(e.source) && !removed.has(e.target)) } : {}),
+        ...(state.selectedNodeId && removed.has(state.selectedNodeId) ? { selectedNodeId: undefined } : {}),
+      });
+      if (!isEdit) {
+        set((state) => apply(state));
+        return;
+      }
+      // A drag already moved the nodes; the undo step must restore where they were before it.
+      const before = dragStart ?? snapshotOf(get());
+      dragStart = undefined;
+      set((state) => ({ ...apply(state), history: record(state.history, before) }));
+    },
+
+    onEdgesChange(changes) {
+      const isEdit = changes.some((c) => c.type === 'remove' || c.type === 'add');
+      if (isEdit) edit((state) => ({ edges: applyEdgeChanges(changes, state.edges) }));
+      else set((state) => ({ edges: applyEdgeChanges(changes, state.edges) }));
+    },
+
+    connect(connection) {
+      const { source, target } = connection;
+      if (!source || !target || source === target) return;
+      const targetNode = get().nodes.find((n) => n.id === target);
+      if (!targetNode || (definitionsByType.get(targetNode.data.type)?.inputs ?? 0) === 0) return;
+      const port = portOf(connection.sourceHandle);
+      const id = edgeId(source, port, target);
+      if (get().edges.some((e) => e.id === id)) return;
+      edit((state) => ({ edges: [...state.edges, { id, source, target, sourceHandle: `out-${port}`, targetHandle: 'in' }] }));
+    },
+
+    addNode(type, position, config) {
+      const state = get();
+      const id = freshId(type, new Set(state.nodes.map((n) => n.id)));
+      const node: EditorNode = {
+        id,
+        type: 'topicflow',
+        position,
+        data: { type, config: config ?? defaultConfig(type, state.brokers), flow: state.activeTab },
+      };
+      edit((s) => ({ nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), { ...node, selected: true }], selectedNodeId: id }));
+      return id;
+    },
+
+    updateNode(id, patch) {
+      const field = patch.config ? 'config' : 'name';
+      edit(
+        (state) => ({
+          nodes: state.nodes.map((n) =>
+            n.id === id
+              ? {
+                  ...n,
+                  data: {
+                    ...n.data,
+                    ...(patch.config ? { config: patch.config } : {}),
+                    ...(patch.name !== undefined ? { name: patch.name || undefined } : {}),
+                  },
+                }
+              : n,
+          ),
+        }),
+        `node:${id}:${field}`,
+      );
+    },
+
+    deleteSelection() {
+      const state = get();
+      const nodes = new Set(state.nodes.filter((n) => n.selected).map((n) => n.id));
+      const edges = new Set(state.edges.filter((e) => e.selected).map((e) => e.id));
+      if (nodes.size === 0 && edges.size === 0) return;
+      edit((s) => ({
+        nodes: s.nodes.filter((n) => !nodes.has(n.id)),
+        edges: s.edges.filter((e) => !edges.has(e.id) && !nodes.has(e.source) && !nodes.has(e.target)),
+        ...(s.selectedNodeId && nodes.has(s.selectedNodeId) ? { selectedNodeId: undefined } : {}),
+      }));
+    },
+
+    copySelection() {
+      const state = get();
+      const nodes = state.nodes.filter((n) => n.selected);
+      const ids = new Set(nodes.map((n) => n.id));
+      const edges = state.edges.filter((e) => ids.has(e.source) && ids.has(e.target));
+      set({ clipboard: { nodes: structuredClone(nodes), edges: structuredClone(edges) } });
+    },
+
+    paste(offset = { x: 40, y: 40 }) {
+      const clip = get().clipboard;
+      if (!clip || clip.nodes.length === 0) return;
+      const taken = new Set(get().nodes.map((n) => n.id));
+      const rename = new Map<string, string>();
+      const nodes = clip.nodes.map((n) => {
+        const id = freshId(n.id, taken);
+        taken.add(id);
+        rename.set(n.id, id);
+        return { ...structuredClone(n), id, selected: true, position: { x: n.position.x + offset.x, y: n.position.y + offset.y }, data: { ...structuredClone(n.data), flow: get().activeTab } };
+      });
+      const edges = clip.edges.map((e) => {
+        const source = rename.get(e.source)!;
+        const target = rename.get(e.target)!;
+        const port = portOf(e.sourceHandle);
+        return { ...e, id: edgeId(source, port, target), source, target, selected: false };
+      });
+      edit((s) => ({ nodes: [...s.nodes.map((n) => ({ ...n, selected: false })), ...nodes], edges: [...s.edges, ...edges] }));
+      // Pasting again places the next copy further along.
+      set({ clipboard: { nodes: clip.nodes.map((n) => ({ ...n, position: { x: n.position.x + offset.x, y: n.position.y + offset.y } })), edges: clip.edges } });
+    },
+
+    addElements({ nodes, edges, brokers = [] }) {
+      edit((s) => ({ nodes: [...s.nodes, ...nodes], edges: [...s.edges, ...edges], brokers: [...s.brokers, ...brokers] }));
+    },
+
+    setNodePositions(positions) {
+      edit((s) => ({ nodes: s.nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id]! } : n)) }));
+    },
+
+    selectNode(id) {
+      set({ selectedNodeId: id });
+    },
+
+    undo() {
+      const result = undo(get().history, snapshotOf(get()));
+      if (result) set({ ...result.snapshot, history: result.history });
+    },
+
+    redo() {
+      const result = redo(get().history, snapshotOf(get()));
+      if (result) set({ ...result.snapshot, history: result.history });
+    },
+
+    upsertBroker(broker, previousId) {
+      edit((s) => {
+        const id = previousId ?? broker.id;
+        const exists = s.brokers.some((b) => b.id === id);
+        const brokers = exists ? s.brokers.map((b) => (b.id === id ? broker : b)) : [...s.brokers, broker];
+        // A renamed broker keeps its nodes: their broker fields follow the new id.
+        const nodes =
+          previousId && previousId !== broker.id
+            ? s.nodes.map((n) => {
+                const fields = definitionsByType.get(n.data.type)?.brokerFields ?? [];
+                if (!fields.some((f) => n.data.config[f] === previousId)) return n;
+                const config = { ...n.data.config };
+                for (const f of fields) if (config[f] === previousId) config[f] = broker.id;
+                return { ...n, data: { ...n.data, config } };
+              })
+            : s.nodes;
+        return { brokers, nodes };
+      }, `broker:${previousId ?? broker.id}`);
+    },
+
+    removeBroker(id) {
+      edit((s) => ({ brokers: s.brokers.filter((b) => b.id !== id) }));
+    },
+
+    addTab(label) {
+      const id = freshId('flow', new Set(get().tabs.map((t) => t.id)));
+      edit((s) => ({ tabs: [...s.tabs, { id, label: label ?? `Flow ${s.tabs.length + 1}` }], activeTab: id }));
+      return id;
+    },
+
+    renameTab(id, label) {
+      edit((s) => ({ tabs: s.tabs.map((t) => (t.id === id ? { ...t, label } : t)) }), `tab:${id}`);
+    },
+
+    removeTab(id) {
+      const state = get();
+      if (state.tabs.length <= 1) return;
+      const tabs = state.tabs.filter((t) => t.id !== id);
+      const gone = new Set(state.nodes.filter((n) => n.data.flow === id).map((n) => n.id));
+      edit((s) => ({
+        tabs,
+        nodes: s.nodes.filter((n) => !gone.has(n.id)),
+        edges: s.edges.filter((e) => !gone.has(e.source) && !gone.has(e.target)),
+        activeTab: s.activeTab === id ? tabs[0]!.id : s.activeTab,
+      }));
+    },
+
+    setActiveTab(id) {
+      set({ activeTab: id });
+    },
+
+    setMeta(meta) {
+      edit(() => ({ meta }), 'meta');
+    },
+
+    setServer(patch) {
+      set((state) => ({ server: { ...state.server, ...patch } }));
+    },
+
+    setProblems(problems, warnings = []) {
+      const nodeProblems: Record<string, Problem[]> = {};
+      const otherProblems: Problem[] = [];
+      for (const p of problems) {
+        if (p.nodeId) (nodeProblems[p.nodeId] ??= []).push(p);
+        else otherProblems.push(p);
+      }
+      set((state) => ({ server: { ...state.server, nodeProblems, otherProblems, warnings: [...warnings] } }));
+    },
+
+    setLive(patch) {
+      set((state) => ({ live: { ...state.live, ...(typeof patch === 'function' ? patch(state.live) : patch) } }));
+    },
+  };
+});
+
+/** Where a drag began, so that the whole drag is one undo step back to it. */
+let dragStart: Snapshot | undefined;
+
+/** Call when a node drag starts (React Flow's onNodeDragStart). */
+export function beginDrag(): void {
+  dragStart = snapshotOf(useEditor.getState());
+}
+
+/** The node's type definition, for forms and handles. */
+export function definitionOf(type: string) {
+  return definitionsByType.get(type);
+}
+
+export type { EditorNode, EditorEdge, FlowTab };

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
-import * as esbuild from 'esbuild';
 
 export const EDITOR_ROOT = fileURLToPath(new URL('.', import.meta.url));
 export const EDITOR_DIST = join(EDITOR_ROOT, 'dist');
@@ -18,6 +17,8 @@ export interface BuildReport {
 export async function buildEditor(options: { minify?: boolean; outdir?: string } = {}): Promise<BuildReport> {
   const outdir = options.outdir ?? EDITOR_DIST;
   const begin = performance.now();
+  // Loaded here, not at the top: the server imports this module only to check freshness.
+  const esbuild = await import('esbuild');
   await mkdir(outdir, { recursive: true });
   await esbuild.build({
     entryPoints: [join(EDITOR_ROOT, 'src', 'main.tsx')],

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startDemoSensors } from '../demo/sensors.ts';
+import { buildEditor, editorIsStale } from '../../editor/build.ts';
 import { DeployFailedError } from '../app/http-errors.ts';
 import { debugLine, type Logger } from '../log.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.ts';
@@ -17,6 +18,11 @@ export const EXAMPLE_FLOW = fileURLToPath(new URL('../../flows/zigbee-temperatur
  */
 export async function startCommand(args: CliArgs, logger: Logger): Promise<number> {
   const dataDir = resolveDataDir(args.data);
+  // `npm install` builds the editor; after a `git pull` without it, build it now (about a second).
+  if (await editorIsStale()) {
+    const report = await buildEditor();
+    logger.info(`editor built in ${report.ms.toFixed(0)} ms`);
+  }
   const auth = embeddedBrokerAuth(process.env);
   let broker: EmbeddedBroker | undefined;
   if (!args.broker && args.embeddedBroker) {

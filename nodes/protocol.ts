@@ -113,3 +113,12 @@ export interface ServerToClientEvents {
 }
 
 export type ClientToServerEvents = Record<string, never>;
+
+/** An example flow shipped in flows/, as `GET /api/examples` lists it. */
+export interface ExampleInfo {
+  file: string;
+  name: string;
+  description: string;
+  devices: string[];
+  nodeCount: number;
+}

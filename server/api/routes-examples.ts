@@ -2,17 +2,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
+import type { ExampleInfo } from '../../nodes/protocol.ts';
 import { NotFoundError } from '../app/http-errors.ts';
 
 export const FLOWS_DIR = fileURLToPath(new URL('../../flows', import.meta.url));
-
-export interface ExampleInfo {
-  file: string;
-  name: string;
-  description: string;
-  devices: string[];
-  nodeCount: number;
-}
 
 const EXAMPLE_FILE = /^[a-z0-9-]+\.json$/;
 

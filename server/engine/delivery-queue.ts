@@ -38,16 +38,17 @@ export class DeliveryQueue<Target> {
    * messages already inside the flow finish on the graph they started on.
    */
   flush(max = 10_000): void {
-    if (this.draining && this.head < this.targets.length) {
-      for (let done = 0; done < max && this.head < this.targets.length; done++) {
-        const i = this.head++;
-        const target = this.targets[i]!;
-        const msg = this.messages[i]!;
-        this.targets[i] = undefined;
-        this.messages[i] = undefined;
-        this.deliver(target, msg);
-      }
-    }
+    for (let done = 0; done < max && this.head < this.targets.length; done++) this.deliverNext();
+  }
+
+  private deliverNext(): void {
+    const i = this.head++;
+    const target = this.targets[i]!;
+    const msg = this.messages[i]!;
+    // Drop the references at once: a long queue must not keep delivered messages alive.
+    this.targets[i] = undefined;
+    this.messages[i] = undefined;
+    this.deliver(target, msg);
   }
 
   private drain(): void {
@@ -58,12 +59,7 @@ export class DeliveryQueue<Target> {
         setImmediate(() => this.drain());
         return;
       }
-      const i = this.head++;
-      const target = this.targets[i]!;
-      const msg = this.messages[i]!;
-      this.targets[i] = undefined;
-      this.messages[i] = undefined;
-      this.deliver(target, msg);
+      this.deliverNext();
     }
     this.targets.length = 0;
     this.messages.length = 0;

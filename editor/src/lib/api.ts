@@ -1,5 +1,5 @@
 import type { Problem } from '../../../nodes/errors.ts';
-import type { ApiErrorBody, DeployReply, FlowsReply, RevisionInfo, SeenTopic, ValidateReply } from '../../../nodes/protocol.ts';
+import type { ApiErrorBody, DeployReply, ExampleInfo, FlowsReply, RevisionInfo, SeenTopic, ValidateReply } from '../../../nodes/protocol.ts';
 
 /** An error reply of the API, with its status, code and details. */
 export class ApiError extends Error {
@@ -40,13 +40,7 @@ export interface SessionReply {
   user?: string;
 }
 
-export interface ExampleInfo {
-  file: string;
-  name: string;
-  description: string;
-  devices: string[];
-  nodeCount: number;
-}
+export type { ExampleInfo };
 
 /** Every call the editor makes to the server. */
 export const api = {

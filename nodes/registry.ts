@@ -3,6 +3,7 @@ import { debugNode } from './debug/definition.ts';
 import { injectNode } from './inject/definition.ts';
 import { mqttInNode } from './mqtt-in/definition.ts';
 import { mqttOutNode } from './mqtt-out/definition.ts';
+import { placeholderNode } from './placeholder/definition.ts';
 import { thresholdNode } from './threshold/definition.ts';
 import { transformNode } from './transform/definition.ts';
 
@@ -14,6 +15,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   thresholdNode,
   mqttOutNode,
   debugNode,
+  placeholderNode,
 ];
 
 export const definitionsByType: ReadonlyMap<string, NodeDefinition> = new Map(

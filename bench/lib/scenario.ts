@@ -20,6 +20,7 @@ export interface PhaseSettings {
   readonly latencyCount: number;
   readonly startTimeoutMs: number;
   readonly nodeFlags?: readonly string[];
+  readonly engineRoot?: string;
 }
 
 export interface TargetFigures {
@@ -48,7 +49,7 @@ const MB = 1024 * 1024;
 /** Run `kind` with `rules` rules at `qos` against `brokerUrl` through the phases. */
 export async function measureTarget(kind: TargetKind, rules: number, qos: BenchQos, brokerUrl: string, s: PhaseSettings): Promise<TargetFigures> {
   const clients = await connectClients(brokerUrl, qos);
-  const target = startTarget({ kind, rules, qos, brokerUrl, ...(s.nodeFlags ? { nodeFlags: s.nodeFlags } : {}) });
+  const target = startTarget({ kind, rules, qos, brokerUrl, ...(s.nodeFlags ? { nodeFlags: s.nodeFlags } : {}), ...(s.engineRoot ? { engineRoot: s.engineRoot } : {}) });
   const pid = target.child.pid;
   try {
     const subscribed = await waitSubscribed(clients, rules, target.child.spawnedAt, s.startTimeoutMs, () => target.child.exited());

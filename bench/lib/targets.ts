@@ -32,6 +32,8 @@ export interface TargetOptions {
   readonly brokerUrl: string;
   /** Extra node flags, e.g. `--cpu-prof --cpu-prof-dir=…`. */
   readonly nodeFlags?: readonly string[];
+  /** Another checkout to run the engine from (a candidate fix); default this one. */
+  readonly engineRoot?: string;
 }
 
 /** Spawn the engine or the relay for `rules` rules at `qos`. */
@@ -56,7 +58,7 @@ export function startTarget(options: TargetOptions): Target {
   writeFileSync(flow, JSON.stringify(rulesDocument(options)));
   const child = spawnChild('engine', process.execPath, [
     ...(options.nodeFlags ?? []),
-    TOPICFLOW_BIN,
+    options.engineRoot ? join(options.engineRoot, 'server/bin/topicflow.js') : TOPICFLOW_BIN,
     'run',
     flow,
     '--broker',
@@ -65,7 +67,7 @@ export function startTarget(options: TargetOptions): Target {
     '--quiet',
     '--data',
     join(dir, 'data'),
-  ], { cwd: ROOT });
+  ], { cwd: options.engineRoot ?? ROOT });
   return {
     kind: 'engine',
     child,

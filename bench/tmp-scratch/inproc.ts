@@ -23,6 +23,7 @@ engine.deploy(doc.document!);
 const topics: string[] = [];
 for (const room of LOAD_ROOMS) for (let k = 0; k < rules; k++) topics.push(sensorTopic(k, room));
 const N = Number(process.argv[3] ?? 500000);
+const from = Number(process.hrtime.bigint() / 1000n);
 for (let round = 0; round < 3; round++) {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
@@ -30,3 +31,4 @@ for (let round = 0; round < 3; round++) {
   const c = process.cpuUsage(c0);
   console.log(`rules ${rules}: ${((performance.now() - t0) * 1000 / N).toFixed(2)} µs/msg wall, ${((c.user + c.system) / N).toFixed(2)} µs/msg cpu, published ${published}`);
 }
+console.log(`WINDOW ${from} ${Number(process.hrtime.bigint() / 1000n)}`);

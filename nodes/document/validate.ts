@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { NodeDefinition } from '../define-node.ts';
 import type { Problem } from '../errors.ts';
+import { PLACEHOLDER_TYPE, placeholderMessage, type PlaceholderConfig } from '../placeholder/definition.ts';
 import { definitionsByType } from '../registry.ts';
 import { documentEnvelopeSchema, nodeEnvelopeSchema, type FlowDocument, type FlowNode } from './schema.ts';
 import { documentWarnings } from './warnings.ts';
@@ -59,6 +60,11 @@ export function validateDocument(
     const config = checkConfig(node, at, definitions, errors, warnings);
     const def = definitions.get(node.type);
     if (!config || !def) return node;
+    // A placeholder keeps an imported node that cannot run; deploying around it would silently
+    // drop what it did, so it blocks the deploy until the user replaces or removes it.
+    if (node.type === PLACEHOLDER_TYPE) {
+      errors.push({ code: 'node.placeholder', nodeId, path: `${at}.type`, message: placeholderMessage(nodeId, config as PlaceholderConfig, node.name) });
+    }
     for (const field of def.brokerFields ?? []) {
       const ref = config[field];
       if (typeof ref === 'string' && !brokerIds.has(ref)) {

@@ -54,12 +54,14 @@ export function requireMosquittoPub(): string {
 
 /**
  * Publishes one message with `mosquitto_pub -q 1` (resolves once the broker has acknowledged
- * it, so consecutive calls arrive in order). An empty payload is sent with `-n`.
+ * it, so consecutive calls arrive in order). An empty payload is sent with `-n`; `retain`
+ * adds `-r` (an empty retained message clears the topic's retained value).
  */
-export async function mosquittoPub(port: number, topic: string, payload: string): Promise<void> {
+export async function mosquittoPub(port: number, topic: string, payload: string, options: { retain?: boolean } = {}): Promise<void> {
   const binary = requireMosquittoPub();
   const message = payload === '' ? ['-n'] : ['-m', payload];
-  const args = ['-h', '127.0.0.1', '-p', String(port), '-t', topic, ...message, '-q', '1'];
+  const retain = options.retain ? ['-r'] : [];
+  const args = ['-h', '127.0.0.1', '-p', String(port), '-t', topic, ...message, ...retain, '-q', '1'];
   await new Promise<void>((resolve, reject) => {
     execFile(binary, args, { timeout: PUBLISH_TIMEOUT_MS }, (error, _stdout, stderr) => {
       if (error) reject(new Error(`mosquitto_pub -t ${topic} failed: ${error.message}\n${stderr}`));

@@ -3,8 +3,9 @@
  * as a child process against a Mosquitto started here, sensor messages sent with
  * `mosquitto_pub`, and the actuator messages each flow's description promises checked (topic,
  * payload, order) with an mqtt.js subscriber. Broken readings taken from
- * test/fixtures/device-payloads.json (a -100 spike, Tasmota's bare nan, "unavailable", null)
- * are sent where acting on them would flip the state, and must produce no actuator message.
+ * test/fixtures/device-payloads.json (a -100 spike, Tasmota's bare nan, "unavailable", null,
+ * a battery sent as text) are sent where acting on them would flip the state, and must
+ * produce no actuator message.
  *
  * Flows with a delay of minutes (`for: 300`, `forOff: 120`, `for: 900`) are tested twice: the
  * real file for everything that happens at once (including "an open window closed again within
@@ -43,7 +44,7 @@ function fixture(group: keyof Fixtures, topic: string): string {
 /** Every example flow must be listed here with at least one test below. */
 const TESTED = new Set<string>();
 
-describe(SUITE, { ...suiteNeeds('mosquitto', SUITE), timeout: 120_000 }, () => {
+describe(SUITE, { ...suiteNeeds('mosquitto', SUITE), timeout: 240_000 }, () => {
   let broker: TestBroker;
   let client: MqttClient;
   let tmp: string;
@@ -95,6 +96,18 @@ describe(SUITE, { ...suiteNeeds('mosquitto', SUITE), timeout: 120_000 }, () => {
     await rec.until(expected.length);
     await sleep(QUIET_MS);
     assert.deepEqual(shown(rec), expected);
+  }
+
+  /**
+   * Like expectExactly, for flows whose branches publish on several topics at once (a
+   * notification and a siren): the order is checked within each topic only.
+   */
+  async function expectPerTopic(rec: Recorder, expected: Record<string, string[]>): Promise<void> {
+    await rec.until(Object.values(expected).reduce((n, list) => n + list.length, 0));
+    await sleep(QUIET_MS);
+    const got: Record<string, string[]> = Object.fromEntries(Object.keys(expected).map((topic) => [topic, []]));
+    for (const m of rec.messages) (got[m.topic] ??= []).push(m.payload);
+    assert.deepEqual(got, expected);
   }
 
   const stderrMentions = (scene: Scene, pattern: RegExp) =>
@@ -357,5 +370,194 @@ describe(SUITE, { ...suiteNeeds('mosquitto', SUITE), timeout: 120_000 }, () => {
         [alarm, 'OK'],
       ]);
     });
+  });
+
+  // ── motion-light-auto-off.json ───────────────────────────────────────────────────────────
+  TESTED.add('motion-light-auto-off.json');
+  const kitchenMotion = 'zigbee2mqtt/kitchen/motion';
+  const kitchenLight = 'zigbee2mqtt/kitchen_light/set';
+  const hallwayLight = 'zigbee2mqtt/hallway_light/set';
+  const occupancy = (value: string) => `{"battery":100,"illuminance_lux":12,"linkquality":90,"occupancy":${value}}`;
+
+  it('motion-light-auto-off: motion → ON at once, a first "no motion" → OFF; no motion for less than 2 minutes, null and "yes" do nothing', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await scenario(join(FLOWS_DIR, 'motion-light-auto-off.json'), [kitchenLight, hallwayLight], async (s) => {
+      await s.pub(kitchenMotion, fixture('zigbee2mqtt', 'zigbee2mqtt/hallway_motion')); // occupancy true → ON
+      await s.pub('zigbee2mqtt/hallway/motion', occupancy('false')); // another room's first report: OFF at once
+      await s.pub(kitchenMotion, occupancy('false')); // starts the 2 minutes
+      await s.pub(kitchenMotion, occupancy('null')); // ignored
+      await s.pub(kitchenMotion, 'unavailable');
+      await s.pub(kitchenMotion, occupancy('"yes"')); // not true/false: a node error
+      await stderrMentions(s, /occupancy must be true or false, not yes/);
+      await expectExactly(s.rec, [
+        [kitchenLight, '{"state":"ON"}'],
+        [hallwayLight, '{"state":"OFF"}'],
+      ]);
+    });
+  });
+
+  it('motion-light-auto-off (forOff shortened to 1 s): OFF once no motion for the delay; motion within it starts the wait again', { timeout: TEST_TIMEOUT_MS }, async () => {
+    // A copy of the flow with `forOff: 1` instead of 120.
+    const dir = await mkdtemp(join(tmp, 'motion-'));
+    const file = await flowCopy(join(FLOWS_DIR, 'motion-light-auto-off.json'), dir, { lit: { forOff: 1 } });
+    await scenario(file, [kitchenLight], async (s) => {
+      await s.pub(kitchenMotion, occupancy('true')); // → ON
+      await s.rec.until(1);
+      await s.pub(kitchenMotion, occupancy('false')); // the wait starts…
+      await sleep(600);
+      await s.pub(kitchenMotion, occupancy('true')); // …motion cancels it
+      await s.pub(kitchenMotion, occupancy('false')); // and it starts again from here
+      const still = Date.now();
+      await s.rec.until(2, 4000);
+      const waited = Date.now() - still;
+      assert.ok(waited >= 900, `the light went off ${waited} ms after the last motion, before the 1 s delay`);
+      await expectExactly(s.rec, [
+        [kitchenLight, '{"state":"ON"}'],
+        [kitchenLight, '{"state":"OFF"}'],
+      ]);
+    });
+  });
+
+  // ── water-leak-alarm.json ────────────────────────────────────────────────────────────────
+  TESTED.add('water-leak-alarm.json');
+  it('water-leak-alarm: a leak notifies and sounds the siren once per leak; dry, null and a dry first report send nothing', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const notifyLeak = 'notify/water_leak';
+    const siren = 'zigbee2mqtt/siren/set';
+    const sirenOn = '{"warning":{"mode":"emergency","level":"very_high","strobe":true,"duration":600}}';
+    const leak = (wet: string) => `{"battery":"100.00","voltage":3045,"linkquality":99,"water_leak":${wet}}`;
+    await scenario(join(FLOWS_DIR, 'water-leak-alarm.json'), [notifyLeak, siren], async (s) => {
+      // The fixture's sensor (battery as text, water_leak false) as the kitchen's first report: nothing.
+      await s.pub('zigbee2mqtt/kitchen/water_leak', fixture('zigbee2mqtt', 'zigbee/water_leak_1'));
+      await s.pub('zigbee2mqtt/bathroom/water_leak', leak('true')); // → alarm
+      await s.pub('zigbee2mqtt/bathroom/water_leak', leak('true')); // still wet: nothing new
+      await s.pub('zigbee2mqtt/kitchen/water_leak', leak('null')); // ignored
+      await s.pub('zigbee2mqtt/kitchen/water_leak', leak('"unknown"')); // not true/false: a node error
+      await stderrMentions(s, /water_leak must be true or false, not unknown/);
+      await expectPerTopic(s.rec, { [notifyLeak]: ['Water leak in bathroom!'], [siren]: [sirenOn] });
+      await s.pub('zigbee2mqtt/bathroom/water_leak', leak('false')); // dry again: nothing
+      await s.pub('zigbee2mqtt/bathroom/water_leak', leak('true')); // a new leak alarms again
+      await expectPerTopic(s.rec, {
+        [notifyLeak]: ['Water leak in bathroom!', 'Water leak in bathroom!'],
+        [siren]: [sirenOn, sirenOn],
+      });
+    });
+  });
+
+  // ── low-battery-warning.json ─────────────────────────────────────────────────────────────
+  TESTED.add('low-battery-warning.json');
+  it('low-battery-warning: one warning per device below 15 %, naming it; no battery, text batteries and glitches do nothing', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const warnings = 'notify/low_battery';
+    const warning = (device: string) => `Battery low: ${device} is below 15 %. Replace the battery soon.`;
+    const contactSensor = 'zigbee2mqtt/kitchen/window';
+    const battery = (value: string) => `{"battery":${value},"contact":true,"linkquality":87,"voltage":2900}`;
+    await scenario(join(FLOWS_DIR, 'low-battery-warning.json'), [warnings], async (s) => {
+      await s.pub(contactSensor, battery('91')); // fine: nothing
+      await s.pub('zigbee2mqtt/Temperatur Balkon', fixture('zigbee2mqtt', 'zigbee2mqtt/Temperatur Balkon')); // 97
+      await s.pub('zigbee2mqtt/water_leak_1', fixture('zigbee2mqtt', 'zigbee/water_leak_1')); // "100.00" as text
+      // No battery field at all: ignored without a node error.
+      await s.pub('zigbee2mqtt/0x00124b0006227235', fixture('zigbee2mqtt', 'zigbee2mqtt/0x00124b0006227235'));
+      await s.pub('zigbee2mqtt/bridge/state', fixture('zigbee2mqtt', 'zigbee2mqtt/bridge/state'));
+      await s.pub('zigbee2mqtt/living_room/th_sensor/availability', fixture('zigbee2mqtt', 'zigbee2mqtt/living_room/th_sensor/availability'));
+      await s.pub('zigbee2mqtt/0x00158d0001a2b3c4', fixture('zigbee2mqtt', 'zigbee2mqtt/0x00158d0001a2b3c4')); // 13 → warning
+      await s.pub(contactSensor, battery('12')); // → warning, a name with a slash
+      await s.pub(contactSensor, battery('11')); // already warned: nothing
+      await expectExactly(s.rec, [
+        [warnings, warning('0x00158d0001a2b3c4')],
+        [warnings, warning('kitchen/window')],
+      ]);
+      // While low, a reading of 200 would end the warning if believed, and the 12 after it would warn again.
+      await s.pub(contactSensor, battery('200'));
+      await s.pub(contactSensor, battery('null'));
+      await s.pub(contactSensor, battery('"n/a"')); // not a number: a node error
+      await s.pub(contactSensor, battery('12'));
+      await stderrMentions(s, /"n\/a" is not a number/);
+      await expectExactly(s.rec, [
+        [warnings, warning('0x00158d0001a2b3c4')],
+        [warnings, warning('kitchen/window')],
+      ]);
+      await s.pub(contactSensor, battery('100')); // a new battery: nothing is sent
+      await s.pub(contactSensor, battery('9')); // low again → warned again
+      await expectExactly(s.rec, [
+        [warnings, warning('0x00158d0001a2b3c4')],
+        [warnings, warning('kitchen/window')],
+        [warnings, warning('kitchen/window')],
+      ]);
+      await stderrMentions(s, /200 is outside the plausible range 0…100/);
+      assert.doesNotMatch(s.stderr(), /battery" is missing|0x00124b0006227235|bridge\/state|availability/, 'devices without a battery gave node errors');
+    });
+  });
+
+  // ── esphome-co2-ventilation.json ─────────────────────────────────────────────────────────
+  TESTED.add('esphome-co2-ventilation.json');
+  it('esphome-co2-ventilation: fan on above 1000 ppm, off below 800 ppm; nan and a 0 ppm warm-up reading do nothing', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const relay = 'shellies/shelly1-A1B2C3/relay/0/command';
+    const co2 = 'living-room-air/sensor/co2/state';
+    await scenario(join(FLOWS_DIR, 'esphome-co2-ventilation.json'), [relay], async (s) => {
+      await s.pub(co2, '612'); // first value: off
+      await s.pub(co2, '1184'); // → on
+      await s.pub(co2, 'nan'); // a failed reading: ignored
+      // While on, each of these would switch the fan off if it were taken as a number.
+      await s.pub(co2, '0');
+      await s.pub(co2, 'unavailable');
+      await s.pub(co2, '950'); // within the hysteresis: stays on
+      await expectExactly(s.rec, [
+        [relay, 'off'],
+        [relay, 'on'],
+      ]);
+      await s.pub(co2, '790'); // → off
+      await expectExactly(s.rec, [
+        [relay, 'off'],
+        [relay, 'on'],
+        [relay, 'off'],
+      ]);
+      await stderrMentions(s, /0 is outside the plausible range 300…10000/);
+    });
+  });
+
+  // ── zigbee-device-offline-notify.json ────────────────────────────────────────────────────
+  TESTED.add('zigbee-device-offline-notify.json');
+  const availabilityNotify = 'notify/zigbee_availability';
+  const plugAvailability = 'zigbee2mqtt/dryer_plug/availability';
+  const sensorAvailability = 'zigbee2mqtt/living_room/th_sensor/availability';
+  const online = '{"state":"online"}';
+  const offline = fixture('zigbee2mqtt', sensorAvailability);
+
+  it('zigbee-device-offline-notify: online devices send nothing; offline for less than 5 minutes sends nothing', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await scenario(join(FLOWS_DIR, 'zigbee-device-offline-notify.json'), [availabilityNotify], async (s) => {
+      await s.pub(plugAvailability, online); // first report: online, set quietly
+      await s.pub(plugAvailability, offline); // starts the 5 minutes
+      await s.pub(plugAvailability, online); // back in time: nothing
+      await s.pub(sensorAvailability, offline); // a room/device name; offline, but not for 5 minutes
+      await s.pub(plugAvailability, ''); // a removed device's retained value cleared: ignored
+      await s.pub(plugAvailability, '{"state":"rebooting"}'); // a node error
+      await stderrMentions(s, /availability must be online or offline, not rebooting/);
+      await expectExactly(s.rec, []);
+    });
+  });
+
+  it('zigbee-device-offline-notify (for shortened to 1 s): a device offline at start (retained) and one going offline are reported; back online at once', { timeout: TEST_TIMEOUT_MS }, async () => {
+    // Zigbee2MQTT retains availability: this one is on the broker before the flow starts.
+    await mosquittoPub(broker.port, sensorAvailability, offline, { retain: true });
+    try {
+      const dir = await mkdtemp(join(tmp, 'availability-'));
+      const file = await flowCopy(join(FLOWS_DIR, 'zigbee-device-offline-notify.json'), dir, { gone: { for: 1 } });
+      await scenario(file, [availabilityNotify], async (s) => {
+        await s.rec.until(1, 4000);
+        assert.deepEqual(shown(s.rec), [[availabilityNotify, 'living_room/th_sensor is offline (no answer for 5 minutes)']]);
+        await s.pub(plugAvailability, online); // first report: nothing
+        const went = Date.now();
+        await s.pub(plugAvailability, offline);
+        await s.rec.until(2, 4000);
+        const waited = Date.now() - went;
+        assert.ok(waited >= 900, `"offline" came after ${waited} ms, before the 1 s delay`);
+        await s.pub(sensorAvailability, online); // → back online at once
+        await expectExactly(s.rec, [
+          [availabilityNotify, 'living_room/th_sensor is offline (no answer for 5 minutes)'],
+          [availabilityNotify, 'dryer_plug is offline (no answer for 5 minutes)'],
+          [availabilityNotify, 'living_room/th_sensor is back online'],
+        ]);
+      });
+    } finally {
+      await mosquittoPub(broker.port, sensorAvailability, '', { retain: true }); // clears the retained value
+    }
   });
 });

@@ -33,7 +33,8 @@ export function App() {
 }
 
 function Editor() {
-  const [importing, setImporting] = useState(false);
+  // The import dialog, open with the files dropped on the canvas (if any).
+  const [importing, setImporting] = useState<{ files?: File[] } | undefined>();
   const loadFromServer = useEditor((s) => s.loadFromServer);
   const [loadError, setLoadError] = useState<string | undefined>();
   useShortcuts();
@@ -48,15 +49,15 @@ function Editor() {
 
   return (
     <div className="editor">
-      <Toolbar onImport={() => setImporting(true)} />
+      <Toolbar onImport={() => setImporting({})} />
       <Palette />
       <main className="workspace">
         <Tabs />
-        <Canvas onFilesDropped={() => setImporting(true)} />
+        <Canvas onFilesDropped={(files) => setImporting({ files })} />
         {loadError && <div className="banner error">The flow could not be loaded: {loadError}</div>}
       </main>
       <Sidebar />
-      {importing && <ImportDialog onClose={() => setImporting(false)} />}
+      {importing && <ImportDialog files={importing.files} onClose={() => setImporting(undefined)} />}
       <ConflictDialog />
     </div>
   );

@@ -1,4 +1,187 @@
-/** Placeholder until the canvas lands: the React Flow surface with palette drops and file drops. */
-export function Canvas(_props: { onFilesDropped: (files: File[]) => void }) {
-  return <div className="canvas" />;
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  SelectionMode,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type IsValidConnection,
+  type NodeMouseHandler,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { edgeId, portOf } from '../store/document.ts';
+import { beginDrag, definitionOf, useEditor, type EditorEdge, type EditorNode } from '../store/editor-store.ts';
+import { categoryLook } from '../lib/node-look.ts';
+import { FlowNode } from './FlowNode.tsx';
+import { NEW_NODE_SIZE, NODE_DRAG_TYPE } from './Palette.tsx';
+
+/** At module scope, so React Flow never sees a new map and remounts every node. */
+const nodeTypes = { topicflow: FlowNode };
+
+/** Tablets and phones: a finger drag on the empty canvas pans; with a mouse it draws a selection box. */
+const coarsePointer = typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
+
+/** Past this many nodes on a tab, only the visible ones are rendered. */
+const RENDER_VISIBLE_ONLY_ABOVE = 400;
+
+const minimapColor = (node: EditorNode) => categoryLook(definitionOf(node.data.type)?.category).color;
+
+/** Edges with a message passing right now (live.pulses) get the `pulse` class until it ends. */
+function usePulsingEdges(edges: EditorEdge[]): EditorEdge[] {
+  const pulses = useEditor((s) => s.live.pulses);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const current = Date.now();
+    setNow(current);
+    const next = Math.min(...Object.values(pulses).filter((t) => t > current));
+    if (!Number.isFinite(next)) return;
+    const timer = setTimeout(() => setNow(Date.now()), next - current + 10);
+    return () => clearTimeout(timer);
+  }, [pulses]);
+  return useMemo(
+    () => edges.map((e) => ((pulses[e.id] ?? 0) > now ? { ...e, className: 'pulse', animated: true } : e)),
+    [edges, pulses, now],
+  );
+}
+
+/**
+ * The React Flow surface of the active tab: nodes dropped from the palette, wires between
+ * handles, moves (one undo step per drag), box and shift-click selection. Flow files dropped
+ * on it go to the import dialog. Keyboard shortcuts live in use-shortcuts.ts.
+ */
+export function Canvas(props: { onFilesDropped: (files: File[]) => void }) {
+  const flow = useReactFlow<EditorNode, EditorEdge>();
+  const allNodes = useEditor((s) => s.nodes);
+  const allEdges = useEditor((s) => s.edges);
+  const activeTab = useEditor((s) => s.activeTab);
+  const firstTab = useEditor((s) => s.tabs[0]?.id);
+  const onNodesChange = useEditor((s) => s.onNodesChange);
+  const onEdgesChange = useEditor((s) => s.onEdgesChange);
+  const connect = useEditor((s) => s.connect);
+  const addNode = useEditor((s) => s.addNode);
+  const selectNode = useEditor((s) => s.selectNode);
+  const setPanelOpen = useEditor((s) => s.setPanelOpen);
+  const [fileOver, setFileOver] = useState(false);
+
+  const nodes = useMemo(() => allNodes.filter((n) => (n.data.flow ?? firstTab) === activeTab), [allNodes, activeTab, firstTab]);
+  const visibleEdges = useMemo(() => {
+    const ids = new Set(nodes.map((n) => n.id));
+    return allEdges.filter((e) => ids.has(e.source) && ids.has(e.target));
+  }, [allEdges, nodes]);
+  const edges = usePulsingEdges(visibleEdges);
+
+  // Fit the view when a tab is shown, and when an empty tab gets its first nodes (a load).
+  const hadNodes = useRef(false);
+  useEffect(() => {
+    hadNodes.current = false;
+  }, [activeTab]);
+  useEffect(() => {
+    if (nodes.length === 0 || hadNodes.current) return;
+    hadNodes.current = true;
+    const frame = requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1.2, duration: 200 }));
+    return () => cancelAnimationFrame(frame);
+  }, [nodes.length, activeTab, flow]);
+
+  const isValidConnection: IsValidConnection<EditorEdge> = useCallback((c: Connection | Edge) => {
+    if (!c.source || !c.target || c.source === c.target) return false;
+    const { nodes: list, edges: existing } = useEditor.getState();
+    const target = list.find((n) => n.id === c.target);
+    if (!target || (definitionOf(target.data.type)?.inputs ?? 0) === 0) return false;
+    const id = edgeId(c.source, portOf(c.sourceHandle), c.target);
+    return !existing.some((e) => e.id === id);
+  }, []);
+
+  const onNodeClick: NodeMouseHandler<EditorNode> = useCallback(
+    (_event, node) => {
+      selectNode(node.id);
+      setPanelOpen(true);
+    },
+    [selectNode, setPanelOpen],
+  );
+
+  const onPaneClick = useCallback(() => {
+    selectNode(undefined);
+    setPanelOpen(false);
+  }, [selectNode, setPanelOpen]);
+
+  const onDragOver = (event: DragEvent) => {
+    const types = event.dataTransfer.types;
+    if (!types.includes(NODE_DRAG_TYPE) && !types.includes('Files')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    if (types.includes('Files')) setFileOver(true);
+  };
+
+  const onDrop = (event: DragEvent) => {
+    setFileOver(false);
+    const type = event.dataTransfer.getData(NODE_DRAG_TYPE);
+    if (type) {
+      event.preventDefault();
+      const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      addNode(type, { x: Math.round(at.x - NEW_NODE_SIZE.width / 2), y: Math.round(at.y - NEW_NODE_SIZE.height / 2) });
+      return;
+    }
+    const files = Array.from(event.dataTransfer.files);
+    if (files.length > 0) {
+      event.preventDefault();
+      props.onFilesDropped(files);
+    }
+  };
+
+  return (
+    <div
+      className={`canvas${fileOver ? ' file-over' : ''}`}
+      onDragOver={onDragOver}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setFileOver(false);
+      }}
+      onDrop={onDrop}
+      data-testid="canvas"
+    >
+      <ReactFlow<EditorNode, EditorEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={connect}
+        isValidConnection={isValidConnection}
+        onNodeDragStart={beginDrag}
+        onSelectionDragStart={beginDrag}
+        onNodeClick={onNodeClick}
+        onPaneClick={onPaneClick}
+        // Deletion goes through store.deleteSelection (use-shortcuts.ts): nodes and their wires in one undo step.
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        selectionOnDrag={!coarsePointer}
+        panOnDrag={coarsePointer ? true : [1, 2]}
+        panOnScroll={!coarsePointer}
+        selectionMode={SelectionMode.Partial}
+        snapToGrid
+        snapGrid={[10, 10]}
+        minZoom={0.2}
+        maxZoom={2.5}
+        onlyRenderVisibleElements={nodes.length > RENDER_VISIBLE_ONLY_ABOVE}
+        defaultEdgeOptions={{ interactionWidth: 16 }}
+        connectionRadius={coarsePointer ? 40 : 24}
+        attributionPosition="top-right"
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.4} color="#c5ccd6" />
+        <Controls showInteractive={false} position="bottom-left" />
+        <MiniMap<EditorNode> pannable zoomable nodeColor={minimapColor} nodeBorderRadius={6} maskColor="rgba(240, 243, 247, 0.7)" position="bottom-right" />
+      </ReactFlow>
+      {nodes.length === 0 && (
+        <div className="canvas-empty">
+          <strong>This flow is empty</strong>
+          <span>Drag a node from the palette, or click one to add it here.</span>
+          <span className="hint">{coarsePointer ? 'Drag to pan, pinch to zoom.' : 'Drag on the canvas to select · scroll or right-drag to pan · Ctrl+scroll to zoom'}</span>
+        </div>
+      )}
+      {fileOver && <div className="canvas-drop">Drop a flow file to import it</div>}
+    </div>
+  );
 }

@@ -24,6 +24,11 @@ export interface EditorState extends Snapshot {
   /** Replace the canvas with a document (an import with "replace"), as one undo step. */
   replaceDocument(doc: Partial<EditorDocument>): void;
   document(): EditorDocument;
+  /**
+   * A deploy of `document` succeeded as `rev`: it becomes the baseline for the change count
+   * and the dirty flag, problems are cleared; the canvas and the undo history stay.
+   */
+  markDeployed(document: EditorDocument, rev: string | null): void;
 
   // Canvas edits (each one undo step)
   onNodesChange(changes: NodeChange<EditorNode>[]): void;
@@ -38,6 +43,8 @@ export interface EditorState extends Snapshot {
   addElements(elements: { nodes: EditorNode[]; edges: EditorEdge[]; brokers?: BrokerEntryInput[] }): void;
   setNodePositions(positions: Record<string, XYPosition>): void;
   selectNode(id: string | undefined): void;
+  /** Select every node of the active tab (Ctrl+A); not an edit. */
+  selectAll(): void;
   undo(): void;
   redo(): void;
 
@@ -47,6 +54,7 @@ export interface EditorState extends Snapshot {
   addTab(label?: string): string;
   renameTab(id: string, label: string): void;
   removeTab(id: string): void;
+  /** Show another tab; the selection is cleared so no hidden node gets deleted or copied. */
   setActiveTab(id: string): void;
   setMeta(meta: DocumentMeta): void;
 
@@ -54,6 +62,12 @@ export interface EditorState extends Snapshot {
   setServer(patch: Partial<ServerState>): void;
   setProblems(problems: readonly Problem[], warnings?: readonly Problem[]): void;
   setLive(patch: Partial<LiveState> | ((live: LiveState) => Partial<LiveState>)): void;
+  /** Remember that the user chose to deploy despite these warnings, so they are not asked again. */
+  acceptWarnings(warnings: readonly Problem[]): void;
+
+  /** On narrow screens the sidebar is a drawer: open or closed (ignored on wide screens). */
+  panelOpen: boolean;
+  setPanelOpen(open: boolean): void;
 }
 
 const emptyServer = (): ServerState => ({
@@ -64,6 +78,7 @@ const emptyServer = (): ServerState => ({
   nodeProblems: {},
   otherProblems: [],
   warnings: [],
+  acceptedWarnings: [],
   credentials: {},
 });
 
@@ -80,6 +95,18 @@ const emptyLive = (): LiveState => ({
 
 function snapshotOf(state: Snapshot): Snapshot {
   return { nodes: state.nodes, edges: state.edges, brokers: state.brokers, tabs: state.tabs, meta: state.meta };
+}
+
+/** State after an undo or redo put `snapshot` back: the view must point at things that exist. */
+function restore(state: EditorState, snapshot: Snapshot, history: History): Partial<EditorState> {
+  const activeTab = snapshot.tabs.some((t) => t.id === state.activeTab) ? state.activeTab : snapshot.tabs[0]!.id;
+  const selectedNodeId = state.selectedNodeId && snapshot.nodes.some((n) => n.id === state.selectedNodeId) ? state.selectedNodeId : undefined;
+  return { ...snapshot, history, activeTab, selectedNodeId };
+}
+
+/** A stable key of a warning, to recognise one the user already accepted. */
+export function warningKey(w: Problem): string {
+  return `${w.code}|${w.nodeId ?? ''}|${w.brokerId ?? ''}|${w.message}`;
 }
 
 export const useEditor = create<EditorState>()((set, get) => {
@@ -125,6 +152,20 @@ export const useEditor = create<EditorState>()((set, get) => {
     },
 
     document: () => toDocument(snapshotOf(get())),
+
+    markDeployed(document, rev) {
+      set((state) => ({
+        server: {
+          ...state.server,
+          rev,
+          deployedNodes: nodeFingerprints(document),
+          deployedDocument: stableJson(document),
+          nodeProblems: {},
+          otherProblems: [],
+          conflict: undefined,
+        },
+      }));
+    },
 
     onNodesChange(changes) {
       // Moves while dragging, selection and measuring are not edits; a drop or a removal is.
@@ -250,14 +291,23 @@ export const useEditor = create<EditorState>()((set, get) => {
       set({ selectedNodeId: id });
     },
 
+    selectAll() {
+      set((s) => ({
+        nodes: s.nodes.map((n) => {
+          const onTab = (n.data.flow ?? s.tabs[0]!.id) === s.activeTab;
+          return !!n.selected === onTab ? n : { ...n, selected: onTab };
+        }),
+      }));
+    },
+
     undo() {
       const result = undo(get().history, snapshotOf(get()));
-      if (result) set({ ...result.snapshot, history: result.history });
+      if (result) set((state) => restore(state, result.snapshot, result.history));
     },
 
     redo() {
       const result = redo(get().history, snapshotOf(get()));
-      if (result) set({ ...result.snapshot, history: result.history });
+      if (result) set((state) => restore(state, result.snapshot, result.history));
     },
 
     upsertBroker(broker, previousId) {
@@ -308,7 +358,12 @@ export const useEditor = create<EditorState>()((set, get) => {
     },
 
     setActiveTab(id) {
-      set({ activeTab: id });
+      set((s) => ({
+        activeTab: id,
+        selectedNodeId: undefined,
+        nodes: s.nodes.some((n) => n.selected) ? s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)) : s.nodes,
+        edges: s.edges.some((e) => e.selected) ? s.edges.map((e) => (e.selected ? { ...e, selected: false } : e)) : s.edges,
+      }));
     },
 
     setMeta(meta) {
@@ -331,6 +386,17 @@ export const useEditor = create<EditorState>()((set, get) => {
 
     setLive(patch) {
       set((state) => ({ live: { ...state.live, ...(typeof patch === 'function' ? patch(state.live) : patch) } }));
+    },
+
+    acceptWarnings(warnings) {
+      set((state) => ({
+        server: { ...state.server, acceptedWarnings: [...new Set([...state.server.acceptedWarnings, ...warnings.map(warningKey)])] },
+      }));
+    },
+
+    panelOpen: false,
+    setPanelOpen(open) {
+      set({ panelOpen: open });
     },
   };
 });

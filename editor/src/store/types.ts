@@ -48,7 +48,8 @@ export interface DebugEntry {
   time: number;
 }
 
-export type DeployState = 'idle' | 'deploying' | 'done' | 'failed';
+/** `confirming`: the validator found warnings the user has not accepted yet (see `warnings`). */
+export type DeployState = 'idle' | 'deploying' | 'confirming' | 'done' | 'failed';
 
 export interface LiveState {
   statuses: Record<string, NodeStatus>;
@@ -79,6 +80,8 @@ export interface ServerState {
   /** Problems not tied to one node (brokers, edges, the document). */
   otherProblems: Problem[];
   warnings: Problem[];
+  /** Keys (see `warningKey`) of warnings the user chose to deploy with; not asked about again. */
+  acceptedWarnings: string[];
   /** A 409: someone else deployed `theirRev`; the user chooses load theirs / overwrite. */
   conflict?: { theirRev: string | null };
   /** Which broker entries have a stored password. */

@@ -1,0 +1,217 @@
+/**
+ * How the editor copes with big flows, in Debian's chromium: a 500- and a 1,000-node flow
+ * (rules of MQTT in → transform → threshold → MQTT out laid out on a grid) is deployed to a
+ * real server, the page is opened, and the bench measures
+ *
+ * - loadMs: from the start of navigation until every node is rendered on the canvas
+ *   (`.react-flow__node`, measured and visible), bundle download and GET /api/flows included;
+ * - renderMs: from the end of the GET /api/flows reply until every node is rendered;
+ * - panFrameMsP50/P95: requestAnimationFrame intervals while the canvas is dragged around
+ *   with the mouse for about 2 s (1,000 nodes);
+ * - bundle: gzip size of editor/dist/app.js and app.css.
+ *
+ *     node --import tsx bench/editor.ts
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { EDITOR_DIST } from '../editor/build.ts';
+import { startAedes } from '../test/support/brokers.ts';
+import { ensureEditorBuilt, launchChromium, type PageElement, type PageWindow } from '../test/support/browser.ts';
+import { hasChromium, missingMessage } from '../test/support/requirements.ts';
+import { startTestServer, type TestServer } from '../test/support/test-server.ts';
+import { percentile } from './lib/stats.ts';
+
+export interface EditorBench {
+  nodes500: { loadMs: number; renderMs: number };
+  nodes1000: { loadMs: number; renderMs: number; panFrameMsP50: number; panFrameMsP95: number };
+  bundle: { jsGzipKB: number; cssGzipKB: number };
+}
+
+const VIEWPORT = { width: 1280, height: 800 };
+const RENDER_TIMEOUT_MS = 60_000;
+const PAN_MS = 2000;
+/** Rules per row of the grid; each rule is four nodes side by side. */
+const RULES_PER_ROW = 8;
+const NODE_DX = 220;
+const RULE_DX = 4 * NODE_DX + 120;
+const ROW_DY = 110;
+
+/** A flow of `nodeCount / 4` rules, each MQTT in → transform → threshold → MQTT out, on a grid. */
+export function benchDocument(nodeCount: number, brokerUrl: string) {
+  if (nodeCount % 4 !== 0) throw new Error(`the bench flow has 4 nodes per rule; ${nodeCount} is not a multiple of 4`);
+  const rules = nodeCount / 4;
+  const nodes: unknown[] = [];
+  const edges: { source: string; target: string }[] = [];
+  for (let r = 0; r < rules; r++) {
+    const x = (r % RULES_PER_ROW) * RULE_DX;
+    const y = Math.floor(r / RULES_PER_ROW) * ROW_DY;
+    const id = (kind: string) => `r${r}-${kind}`;
+    nodes.push(
+      { id: id('in'), type: 'mqtt-in', position: { x, y }, config: { broker: 'home', topic: `bench/r${r}/+room/th_sensor` } },
+      { id: id('temp'), type: 'transform', position: { x: x + NODE_DX, y }, config: { ops: [{ op: 'path', path: 'temperature' }] } },
+      { id: id('hot'), type: 'threshold', position: { x: x + 2 * NODE_DX, y }, config: { above: 25, hysteresis: 0.5 } },
+      { id: id('out'), type: 'mqtt-out', position: { x: x + 3 * NODE_DX, y }, config: { broker: 'home', topic: `actuator/r${r}/{room}/fan` } },
+    );
+    edges.push({ source: id('in'), target: id('temp') }, { source: id('temp'), target: id('hot') }, { source: id('hot'), target: id('out') });
+  }
+  return { format: 'topicflow/1', name: `Bench ${nodeCount} nodes`, brokers: [{ id: 'home', url: brokerUrl }], nodes, edges };
+}
+
+/** Installed before the page's own scripts: records when `target` nodes are rendered and visible. */
+function renderWatcher(target: number): void {
+  const w = globalThis as unknown as PageWindow;
+  const check = (): void => {
+    const nodes = w.document.querySelectorAll('.react-flow__node');
+    let visible = 0;
+    for (let i = 0; i < nodes.length; i++) if (nodes[i]!.style.visibility !== 'hidden') visible++;
+    w['__rendered'] = visible;
+    if (visible >= target) {
+      w['__allRenderedAt'] = performance.now();
+      return;
+    }
+    w.requestAnimationFrame(check);
+  };
+  w.requestAnimationFrame(check);
+}
+
+async function measureLoad(browser: Browser, url: string, nodeCount: number): Promise<{ loadMs: number; renderMs: number; page: Page }> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  await page.addInitScript(renderWatcher, nodeCount);
+  await page.goto(url);
+  try {
+    await page.waitForFunction(() => (globalThis as unknown as PageWindow)['__allRenderedAt'] !== undefined, undefined, { timeout: RENDER_TIMEOUT_MS, polling: 100 });
+  } catch {
+    const rendered = await page.evaluate(() => (globalThis as unknown as PageWindow)['__rendered']);
+    await context.close();
+    throw new Error(`only ${String(rendered)} of ${nodeCount} nodes were rendered within ${RENDER_TIMEOUT_MS} ms`);
+  }
+  const { allRenderedAt, flowsEnd } = await page.evaluate(() => {
+    const entry = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/flows')) as { responseEnd: number } | undefined;
+    return { allRenderedAt: (globalThis as unknown as PageWindow)['__allRenderedAt'] as number, flowsEnd: entry?.responseEnd ?? Number.NaN };
+  });
+  return { loadMs: allRenderedAt, renderMs: allRenderedAt - flowsEnd, page };
+}
+
+/** A point of the canvas where the empty pane (no node, edge or control) is under the mouse. */
+async function emptyPanePoint(page: Page): Promise<{ x: number; y: number }> {
+  const box = await page.locator('.react-flow__pane').boundingBox();
+  if (!box) throw new Error('no canvas pane on the page');
+  const point = await page.evaluate((b) => {
+    const w = globalThis as unknown as PageWindow;
+    for (let fy = 0.5; fy < 0.95; fy += 0.013) {
+      for (const fx of [0.5, 0.45, 0.55, 0.4, 0.6, 0.35, 0.65, 0.3, 0.7]) {
+        const x = b.x + b.width * fx;
+        const y = b.y + b.height * fy;
+        const hit = w.document.elementFromPoint(x, y) as PageElement | null;
+        if (hit && String(hit.className).includes('react-flow__pane')) return { x, y };
+      }
+    }
+    return undefined;
+  }, box);
+  if (!point) throw new Error('found no empty spot on the canvas to pan from');
+  return point;
+}
+
+/** rAF intervals (ms) while the mouse drags the canvas around for PAN_MS. */
+async function measurePan(page: Page): Promise<number[]> {
+  const start = await emptyPanePoint(page);
+  await page.evaluate(() => {
+    const w = globalThis as unknown as PageWindow & { __panFrames: number[]; __panStop: boolean };
+    w.__panFrames = [];
+    w.__panStop = false;
+    let last = performance.now();
+    const tick = (now: number): void => {
+      w.__panFrames.push(now - last);
+      last = now;
+      if (!w.__panStop) w.requestAnimationFrame(tick);
+    };
+    w.requestAnimationFrame(tick);
+  });
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  const begin = Date.now();
+  for (let elapsed = 0; elapsed < PAN_MS; elapsed = Date.now() - begin) {
+    // A slow circle of 150 px around the start: the whole flow keeps moving on screen.
+    const angle = (elapsed / PAN_MS) * 2 * Math.PI;
+    await page.mouse.move(start.x + 150 * Math.sin(angle), start.y + 150 * (1 - Math.cos(angle)) * 0.6);
+  }
+  await page.mouse.up();
+  return page.evaluate(() => {
+    const w = globalThis as unknown as PageWindow & { __panFrames: number[]; __panStop: boolean };
+    w.__panStop = true;
+    // The first interval spans the set-up before the drag.
+    return w.__panFrames.slice(1);
+  });
+}
+
+async function gzipKB(file: string): Promise<number> {
+  return Math.round((gzipSync(await readFile(join(EDITOR_DIST, file))).length / 1024) * 10) / 10;
+}
+
+/** Runs the editor bench: needs Debian's chromium. */
+export async function runEditorBench(): Promise<EditorBench> {
+  if (!hasChromium()) throw new Error(missingMessage('chromium'));
+  await ensureEditorBuilt();
+  const broker = await startAedes();
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    server = await startTestServer({ connectTimeoutMs: 5000 });
+    browser = await launchChromium();
+    const deploy = async (count: number): Promise<void> => {
+      const current = (await server!.api('/api/flows')).json<{ rev: string | null }>().rev;
+      const reply = await server!.api('/api/flows', {
+        method: 'PUT',
+        body: benchDocument(count, broker.url),
+        ...(current ? { headers: { 'If-Match': `"${current}"` } } : {}),
+      });
+      if (reply.status !== 200) throw new Error(`deploying ${count} nodes failed: ${reply.status} ${reply.text.slice(0, 500)}`);
+    };
+
+    await deploy(500);
+    const small = await measureLoad(browser, server.server.url, 500);
+    await small.page.context().close();
+
+    await deploy(1000);
+    const big = await measureLoad(browser, server.server.url, 1000);
+    const frames = await measurePan(big.page);
+    await big.page.context().close();
+
+    const round = (n: number): number => Math.round(n * 10) / 10;
+    return {
+      nodes500: { loadMs: round(small.loadMs), renderMs: round(small.renderMs) },
+      nodes1000: {
+        loadMs: round(big.loadMs),
+        renderMs: round(big.renderMs),
+        panFrameMsP50: round(percentile(frames, 50)),
+        panFrameMsP95: round(percentile(frames, 95)),
+      },
+      bundle: { jsGzipKB: await gzipKB('app.js'), cssGzipKB: await gzipKB('app.css') },
+    };
+  } finally {
+    await browser?.close();
+    await server?.close();
+    await broker.stop();
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const result = await runEditorBench();
+  const rows: [string, string][] = [
+    ['500 nodes: load → all rendered', `${result.nodes500.loadMs} ms`],
+    ['500 nodes: /api/flows reply → all rendered', `${result.nodes500.renderMs} ms`],
+    ['1,000 nodes: load → all rendered', `${result.nodes1000.loadMs} ms`],
+    ['1,000 nodes: /api/flows reply → all rendered', `${result.nodes1000.renderMs} ms`],
+    ['1,000 nodes: frame time while panning, p50', `${result.nodes1000.panFrameMsP50} ms`],
+    ['1,000 nodes: frame time while panning, p95', `${result.nodes1000.panFrameMsP95} ms`],
+    ['bundle: app.js gzip', `${result.bundle.jsGzipKB} KB`],
+    ['bundle: app.css gzip', `${result.bundle.cssGzipKB} KB`],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  process.stdout.write(`editor bench (chromium ${VIEWPORT.width}×${VIEWPORT.height})\n`);
+  for (const [label, value] of rows) process.stdout.write(`  ${label.padEnd(width)}  ${value.padStart(10)}\n`);
+}

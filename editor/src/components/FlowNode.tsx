@@ -1,0 +1,120 @@
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo, useMemo } from 'react';
+import type { Problem } from '../../../nodes/errors.ts';
+import { categoryLook, configSummary, iconPath } from '../lib/node-look.ts';
+import { configProblems, mergeProblems } from '../lib/schema-form-issues.ts';
+import { definitionOf, useEditor, type EditorNode } from '../store/editor-store.ts';
+import { SendTestValue } from './SendTestValue.tsx';
+
+/** A node type's icon, tinted with its category colour. */
+export function NodeIcon({ type, size = 18 }: { type: string; size?: number }) {
+  return (
+    <svg className="node-icon" width={size} height={size} viewBox="0 0 24 24" aria-hidden="true">
+      <path d={iconPath(type)} fill="none" stroke="currentColor" strokeWidth="1.9" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  );
+}
+
+const TESTABLE = new Set(['mqtt-in', 'inject']);
+
+function compact(n: number): string {
+  return n < 10_000 ? String(n) : n < 1_000_000 ? `${Math.round(n / 1000)}k` : `${(n / 1_000_000).toFixed(1)}M`;
+}
+
+/**
+ * One canvas node, whatever its type: icon, name, a summary of its config, its live status
+ * and counters, and its problems (a red outline and the first message). Handles: `in` on the
+ * left when the type has an input, `out-<n>` on the right for each output.
+ */
+function FlowNodeView({ id, data, selected }: NodeProps<EditorNode>) {
+  const def = definitionOf(data.type);
+  const look = categoryLook(def?.category);
+  const status = useEditor((s) => s.live.statuses[id]);
+  const counters = useEditor((s) => s.live.counters[id]);
+  const serverProblems = useEditor((s) => s.server.nodeProblems[id]);
+  const allWarnings = useEditor((s) => s.server.warnings);
+  const brokers = useEditor((s) => s.brokers);
+
+  const localProblems = useMemo(() => {
+    if (!def) return [{ code: 'node.unknown-type', nodeId: id, message: `unknown node type "${data.type}"` }] as Problem[];
+    return configProblems(def, id, 0, data.config, new Set(brokers.map((b) => b.id)));
+  }, [def, id, data.type, data.config, brokers]);
+  const problems = useMemo(() => mergeProblems(serverProblems, localProblems), [serverProblems, localProblems]);
+  const warnings = useMemo(() => allWarnings.filter((w) => w.nodeId === id), [allWarnings, id]);
+
+  const outputs = def?.outputs ?? 0;
+  const title = data.name || def?.label || data.type;
+  const summary = configSummary(data.type, data.config);
+  const classes = ['flow-node', `cat-${def?.category ?? 'debug'}`, selected ? 'selected' : '', problems.length ? 'has-problems' : ''];
+
+  return (
+    <div
+      className={classes.filter(Boolean).join(' ')}
+      style={{ ['--accent' as string]: look.color, ['--tint' as string]: look.tint }}
+      data-testid={`flow-node-${id}`}
+      data-node-type={data.type}
+    >
+      {(def?.inputs ?? 0) > 0 && (
+        <Handle type="target" position={Position.Left} id="in" className="port port-in" data-testid={`handle-${id}-in`} />
+      )}
+      <div className="flow-node-head">
+        <span className="flow-node-icon">
+          <NodeIcon type={data.type} />
+        </span>
+        <div className="flow-node-titles">
+          <div className="flow-node-name" title={data.name ? `${data.name} (${def?.label ?? data.type})` : undefined}>
+            {title}
+          </div>
+          {summary && <div className="flow-node-summary" title={summary}>{summary}</div>}
+        </div>
+      </div>
+      {(status || (counters && counters.in + counters.out + counters.errors > 0)) && (
+        <div className="flow-node-live">
+          {status && (
+            <span className="flow-node-status" data-testid={`status-${id}`} title={status.text}>
+              <span className={`dot dot-${status.fill}`} />
+              <span className="status-text">{status.text}</span>
+            </span>
+          )}
+          {counters && counters.in + counters.out + counters.errors > 0 && (
+            <span className="flow-node-counters" title={`${counters.in} in, ${counters.out} out, ${counters.errors} errors`}>
+              {def?.inputs ? <span>↓{compact(counters.in)}</span> : null}
+              {outputs ? <span>↑{compact(counters.out)}</span> : null}
+              {counters.errors > 0 && <span className="errors">✕{compact(counters.errors)}</span>}
+            </span>
+          )}
+        </div>
+      )}
+      {TESTABLE.has(data.type) && (
+        <div className="flow-node-test nodrag">
+          <SendTestValue nodeId={id} nodeType={data.type} />
+        </div>
+      )}
+      {problems.length > 0 ? (
+        <div className="flow-node-problem" data-testid={`problem-${id}`} title={problems.map((p) => p.message).join('\n')}>
+          {problems[0]!.message}
+          {problems.length > 1 && <span className="more"> +{problems.length - 1}</span>}
+        </div>
+      ) : (
+        warnings.length > 0 && (
+          <div className="flow-node-warning" title={warnings.map((w) => w.message).join('\n')}>
+            {warnings[0]!.message}
+          </div>
+        )
+      )}
+      {Array.from({ length: outputs }, (_, port) => (
+        <Handle
+          key={port}
+          type="source"
+          position={Position.Right}
+          id={`out-${port}`}
+          className="port port-out"
+          style={outputs > 1 ? { top: `${((port + 1) * 100) / (outputs + 1)}%` } : undefined}
+          data-testid={`handle-${id}-out-${port}`}
+        />
+      ))}
+    </div>
+  );
+}
+
+export const FlowNode = memo(FlowNodeView);

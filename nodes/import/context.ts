@@ -42,6 +42,8 @@ export class ConvertContext {
   readonly notes = new Set<string>();
   readonly warnings: string[] = [];
   readonly secrets: FoundSecret[] = [];
+  /** Edges between the nodes one Node-RED node became (e.g. inject → its timestamp transform). */
+  readonly edges: { source: string; target: string }[] = [];
   /** Node-RED broker config id → broker entry id, for the brokers actually used. */
   readonly brokerIds = new Map<string, string>();
   /** Nodes downstream of a converted filter: unmatched messages reach them as "unavailable". */
@@ -110,6 +112,11 @@ export class Scope {
     });
     this.added.push(id);
     return id;
+  }
+
+  /** Wire two of the nodes this Node-RED node became. */
+  wire(source: string, target: string): void {
+    this.cx.edges.push({ source, target });
   }
 
   /** Finish: record how messages flow through what was added, and the report line. */

@@ -17,6 +17,8 @@ export interface ThresholdPattern {
   /** A transform `path` op picking the tested field, when the switch tests one. */
   readonly path?: string;
   readonly config: Record<string, unknown>;
+  /** True when the second change node gives the ON value (e.g. rules "≤ X", "otherwise"). */
+  readonly swap: boolean;
   readonly differences: readonly string[];
 }
 
@@ -79,8 +81,8 @@ function match(cx: ConvertContext, sw: NrNode): ThresholdPattern | undefined {
       `the first value between ${condition.band[0]} and ${condition.band[1]} sets the state ${JSON.stringify(off)} and sends it at once; Node-RED sends nothing until a value leaves that band`,
     );
   }
-  if (filter) differences.push(...filterKeyDifferences(cx, sw, filter));
-  return { switchNode: sw, changes: [changes[0]!, changes[1]!], ...(filter && onChange ? { filter } : {}), ...(field.path ? { path: field.path } : {}), config, differences };
+  if (filter && onChange) differences.push(...filterKeyDifferences(cx, sw, filter));
+  return { switchNode: sw, changes: [changes[0]!, changes[1]!], ...(filter && onChange ? { filter } : {}), ...(field.path ? { path: field.path } : {}), config, swap: Boolean(condition.swap), differences };
 }
 
 function readRules(raw: unknown): Rule[] | undefined {

@@ -177,17 +177,17 @@ export function portCondition(conditions: readonly (string | 'else')[], port: nu
   let flag = 'true';
   for (let i = 0; i <= port; i++) {
     const cond = conditions[i]!;
+    // The flag ("nothing matched since the last otherwise") is only worked out when an
+    // "otherwise" up to this port needs it.
+    const needed = conditions.slice(i + 1, port + 1).includes('else');
     if (cond === 'else') {
       bindings.push(`$r${i} := ${flag}`);
-      flag = `$f${i}`;
-      bindings.push(`$f${i} := $not($r${i})`);
+      if (needed) bindings.push(`$f${i} := $not($r${i})`);
     } else {
       bindings.push(`$r${i} := (${cond}) = true`);
-      if (conditions.slice(i + 1, port + 1).includes('else')) {
-        bindings.push(`$f${i} := ${flag} and $not($r${i})`);
-        flag = `$f${i}`;
-      }
+      if (needed) bindings.push(`$f${i} := ${flag === 'true' ? '' : `${flag} and `}$not($r${i})`);
     }
+    if (needed) flag = `$f${i}`;
   }
   const earlier = Array.from({ length: port }, (_, i) => `$r${i}`);
   const test = stopAtFirst && earlier.length > 0 ? `$r${port} and $not(${earlier.join(' or ')})` : `$r${port}`;

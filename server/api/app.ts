@@ -10,6 +10,7 @@ import { errorMiddleware } from './error-middleware.ts';
 import { metricsHandler } from './metrics.ts';
 import { examplesRoutes } from './routes-examples.ts';
 import { flowsRoutes } from './routes-flows.ts';
+import { importRoutes } from './routes-import.ts';
 import { runtimeRoutes } from './routes-runtime.ts';
 import { loopbackHostOnly, securityMiddleware } from './security.ts';
 
@@ -48,6 +49,7 @@ export function createApp(options: AppOptions): Express {
   api.use(authRoutes(auth));
   api.use(requireAuth(auth));
   api.use(flowsRoutes(runtime, options.credentials));
+  api.use(importRoutes(runtime, options.credentials));
   api.use(runtimeRoutes(runtime));
   api.use(examplesRoutes());
   api.use((req) => {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UserInputError } from '../../nodes/errors.ts';
 
-export const COMMANDS = ['start', 'run', 'validate', 'hash-password', 'help'] as const;
+export const COMMANDS = ['start', 'run', 'validate', 'import', 'hash-password', 'help'] as const;
 
 const brokerUrl = z
   .string()
@@ -29,6 +29,7 @@ const cliSchema = z.object({
   embeddedBroker: z.boolean().default(true),
   json: z.boolean().default(false),
   quiet: z.boolean().default(false),
+  output: z.string().min(1).optional(),
 });
 
 export type CliArgs = z.output<typeof cliSchema>;
@@ -62,6 +63,9 @@ Usage:
                                      broker and demo sensors; the example flow on first start
   topicflow run FILE [options]       run a flow file headless
   topicflow validate FILE [--json]   check a flow file; exits 1 when it has errors
+  topicflow import FILE [-o OUT]     convert a Node-RED export (or read a topicflow flow) into a
+                                     flow file (stdout without -o) and print what became of
+                                     each node; exits 1 when placeholders block deploying
   topicflow hash-password            make the admin password hash (reads the password from stdin)
   topicflow --help                   this text
 
@@ -77,7 +81,8 @@ Options:
   --insecure          (start) serve on a non-loopback address without a login
   --data DIR          data folder (default $TOPICFLOW_DATA or ~/.topicflow)
   --quiet             (run) log only errors, not debug output
-  --json              (validate) print the result as JSON
+  --json              (validate, import) print the result as JSON
+  -o, --output FILE   (import) write the flow here instead of to stdout
 
 Environment:
   TOPICFLOW_DATA                        data folder
@@ -109,6 +114,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
         data: { type: 'string' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean' },
+        output: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -131,14 +137,15 @@ export function parseCli(argv: readonly string[]): CliArgs {
     embeddedBroker: !values['no-broker'],
     json: values.json ?? false,
     quiet: values.quiet ?? false,
+    output: values.output,
   });
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const what = issue.path[0] === 'command' ? `unknown command "${command}" (commands: ${COMMANDS.join(', ')})` : issue.message;
     throw new UserInputError(`${what}\nRun "topicflow --help" for the options.`);
   }
-  if ((result.data.command === 'run' || result.data.command === 'validate') && !result.data.file) {
-    throw new UserInputError(`"topicflow ${result.data.command}" needs a flow file, e.g. topicflow ${result.data.command} flows/zigbee-temperature-fan.json`);
+  if ((result.data.command === 'run' || result.data.command === 'validate' || result.data.command === 'import') && !result.data.file) {
+    throw new UserInputError(`"topicflow ${result.data.command}" needs a flow file, e.g. topicflow ${result.data.command} ${result.data.command === 'import' ? 'node-red-flows.json' : 'flows/zigbee-temperature-fan.json'}`);
   }
   return result.data;
 }

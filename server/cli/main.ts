@@ -2,6 +2,7 @@ import { ensureError, OperationalError, UserInputError } from '../../nodes/error
 import { consoleLogger } from '../log.ts';
 import { HELP, parseCli } from './args.ts';
 import { hashPasswordCommand } from './hash-password.ts';
+import { importCommand } from './import-command.ts';
 import { runCommand } from './run-command.ts';
 import { startCommand } from './start-command.ts';
 import { validateCommand } from './validate-command.ts';
@@ -15,6 +16,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'validate':
       return validateCommand(args.file!, args.json);
+    case 'import':
+      return importCommand(args.file!, args);
     case 'run':
       return runCommand(args, args.file!, logger);
     case 'start':

@@ -43,16 +43,32 @@ describe(SUITE, suiteNeeds('chromium', SUITE), () => {
   });
   afterEach(async () => t?.close());
 
-  /** Page on rev A; B deployed elsewhere; the page adds a node and deploys into a 409. */
+  /**
+   * The page loads rev A and adds a node; meanwhile B is deployed over HTTP. The live view
+   * tells the page at once (the dialog opens); the person keeps editing and deploys anyway,
+   * based on A, which the server refuses with 409: the dialog again, now from the deploy.
+   */
   async function reachConflict(ui: TestPage): Promise<{ page: Page; revB: string; mine: string }> {
     const { page } = ui;
     // The browser logs the 409 reply as a failed resource load; that one is expected.
     ui.allowConsoleError(/status of 409/);
     await assertEventually(async () => (await allNodes(page).count()) === 3, 'rev A is on the canvas');
-    const revB = await putFlows(t, theirs(), revA);
+    await assertEventually(async () => /\bon\b/.test((await page.getByTestId('connection').getAttribute('class')) ?? ''), 'the live connection is up');
     const mine = await dragFromPalette(page, 'debug', { x: 300, y: 380 });
-    await expectChangeCount(page, 1, 'after the page\'s own edit');
+    await expectChangeCount(page, 1, "after the page's own edit");
+
+    const revB = await putFlows(t, theirs(), revA);
+    await conflictDialog(page).waitFor({ state: 'visible' });
+    assert.match(await conflictDialog(page).innerText(), new RegExp(revB), 'the live view told the page about their revision');
+    await ui.screenshot('conflict-noticed-live');
+    await conflictDialog(page).getByRole('button', { name: /^keep editing$/i }).click();
+    await conflictDialog(page).waitFor({ state: 'hidden' });
+    assert.equal(await node(page, mine).count(), 1, 'keeping on editing keeps the edit');
+
+    const puts: number[] = [];
+    page.on('response', (r) => void (r.request().method() === 'PUT' && r.url().endsWith('/api/flows') && puts.push(r.status())));
     assert.equal(await deploy(page), 'conflict', 'the deploy based on rev A meets the conflict dialog');
+    assert.deepEqual(puts, [409], 'the server refused the deploy with 409');
     const box = conflictDialog(page);
     assert.match(await box.innerText(), /changed since you loaded it/i, 'the dialog says the flow changed elsewhere');
     assert.match(await box.innerText(), new RegExp(revB), 'the dialog names their revision');

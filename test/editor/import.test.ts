@@ -6,42 +6,55 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
+import { startAedes, type TestBroker } from '../support/brokers.ts';
 import { ROOT, useBrowser } from '../support/browser.ts';
 import { suiteNeeds } from '../support/requirements.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { allEdges, allNodes, assertEventually, edge, expectChangeCount, node, nodeIds } from './ui.ts';
+import { allEdges, allNodes, assertEventually, dialog, edge, expectChangeCount, node, nodeIds } from './ui.ts';
 
 const SUITE = 'editor: import by file and by paste';
 const EXAMPLE = join(ROOT, 'flows', 'zigbee-temperature-fan.json');
 const EXAMPLE_IDS = ['fan', 'hot', 'log', 'sensors', 'temperature'];
 
+const importDialog = (page: Page): Locator => dialog(page, /^import a flow$/i);
+
 /** Open the import dialog from the toolbar and pick one of its sources (File, Paste, Examples). */
 async function openImport(page: Page, source: RegExp): Promise<Locator> {
-  await page.getByRole('button', { name: /^import/i }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.waitFor({ state: 'visible' });
-  await dialog.getByRole('tab', { name: source }).click();
-  return dialog;
+  await page.getByRole('button', { name: /^import$/i }).click();
+  const box = importDialog(page);
+  await box.waitFor({ state: 'visible' });
+  await box.getByRole('tab', { name: source }).click();
+  return box;
 }
 
-/** Confirm the previewed import (adding to what is on the canvas) and wait for the dialog to close. */
-async function confirmImport(page: Page, dialog: Locator): Promise<void> {
-  const add = dialog.getByRole('radio', { name: /add|merge|keep/i });
-  if (await add.count()) await add.first().check();
-  await dialog.getByRole('button', { name: /^(import|add)/i }).last().click();
-  await dialog.waitFor({ state: 'hidden' });
+/** Confirm the previewed import as "Add to this flow", read the outcome, and close the dialog. */
+async function confirmImport(box: Locator): Promise<string> {
+  const add = box.getByRole('radio', { name: /^add to this flow/i });
+  if (await add.count()) await add.check();
+  await box.getByRole('button', { name: /^add to this flow$/i }).click();
+  const done = box.getByRole('status').filter({ hasText: /added/i });
+  await done.waitFor({ state: 'visible' });
+  const outcome = await done.innerText();
+  await box.getByRole('button', { name: /^close$/i }).last().click();
+  await box.waitFor({ state: 'hidden' });
+  return outcome;
 }
 
 describe(SUITE, suiteNeeds('chromium', SUITE), () => {
   const browser = useBrowser('import');
   let t: TestServer;
-  let exampleText: string;
-  beforeEach(async () => {
-    t = await startTestServer();
-    exampleText = await readFile(EXAMPLE, 'utf8');
+  let broker: TestBroker;
+  /** The example, its broker pointed at the test broker. */
+  let example: { brokers: { url: string }[]; nodes: { id: string }[]; edges: { source: string; target: string }[] };
+  before(async () => {
+    broker = await startAedes();
+    example = JSON.parse(await readFile(EXAMPLE, 'utf8'));
+    example.brokers[0]!.url = broker.url;
   });
+  after(async () => broker?.stop());
+  beforeEach(async () => (t = await startTestServer({ connectTimeoutMs: 3000 })));
   afterEach(async () => t?.close());
 
   it('imports a file through the file input; a second import renames the clashing ids', async (ctx) => {
@@ -49,12 +62,12 @@ describe(SUITE, suiteNeeds('chromium', SUITE), () => {
     const { page } = ui;
     assert.equal(await allNodes(page).count(), 0);
 
-    let dialog = await openImport(page, /file/i);
-    await dialog.locator('input[type=file]').setInputFiles(EXAMPLE);
+    let box = await openImport(page, /file/i);
+    await box.locator('input[type=file]').setInputFiles(EXAMPLE);
     // The preview says what is coming before anything changes.
-    await assertEventually(async () => /5 nodes/i.test(await dialog.innerText()), 'the preview counts the 5 nodes of the file');
+    await assertEventually(async () => /5 nodes/i.test(await box.innerText()), 'the preview counts the 5 nodes of the file');
     await ui.screenshot('1-file-preview');
-    await confirmImport(page, dialog);
+    await confirmImport(box);
 
     await assertEventually(async () => (await allNodes(page).count()) === 5, 'the 5 nodes appear');
     assert.deepEqual((await nodeIds(page)).sort(), EXAMPLE_IDS);
@@ -62,12 +75,12 @@ describe(SUITE, suiteNeeds('chromium', SUITE), () => {
     await expectChangeCount(page, 5, 'after importing 5 nodes into an empty flow');
 
     // Again, into the canvas that now holds the same ids: every node is renamed.
-    dialog = await openImport(page, /file/i);
-    await dialog.locator('input[type=file]').setInputFiles(EXAMPLE);
-    await assertEventually(async () => /renam/i.test(await dialog.innerText()), 'the preview says ids will be renamed');
-    for (const id of EXAMPLE_IDS) assert.match(await dialog.innerText(), new RegExp(`\\b${id}\\b.*\\b${id}-2\\b`, 's'), `the preview names ${id} → ${id}-2`);
+    box = await openImport(page, /file/i);
+    await box.locator('input[type=file]').setInputFiles(EXAMPLE);
+    await assertEventually(async () => /5 ids are already taken/i.test(await box.innerText()), 'the preview says the 5 ids are taken and get new ones');
+    for (const id of EXAMPLE_IDS) assert.match(await box.innerText(), new RegExp(`\\b${id}\\b.*\\b${id}-2\\b`, 's'), `the preview names ${id} → ${id}-2`);
     await ui.screenshot('2-rename-preview');
-    await confirmImport(page, dialog);
+    assert.match(await confirmImport(box), /5 nodes renamed/, 'the outcome says how many were renamed');
 
     await assertEventually(async () => (await allNodes(page).count()) === 10, 'the 5 imported nodes are added next to the 5 there');
     assert.deepEqual((await nodeIds(page)).sort(), [...EXAMPLE_IDS, ...EXAMPLE_IDS.map((id) => `${id}-2`)].sort());
@@ -80,7 +93,7 @@ describe(SUITE, suiteNeeds('chromium', SUITE), () => {
 
   it('imports pasted text into a canvas that has nodes, renaming the clashing ones', async (ctx) => {
     // The server already runs the example, so the page opens with its ids taken.
-    const deployed = await t.api('/api/flows', { method: 'PUT', body: JSON.parse(exampleText) });
+    const deployed = await t.api('/api/flows', { method: 'PUT', body: example });
     assert.equal(deployed.status, 200, deployed.text);
 
     const ui = await browser.open(ctx, t.server.url);
@@ -88,18 +101,21 @@ describe(SUITE, suiteNeeds('chromium', SUITE), () => {
     await assertEventually(async () => (await allNodes(page).count()) === 5, 'the deployed example is on the canvas');
 
     // Paste a part of it: the sensor → temperature → threshold chain, one id new.
-    const doc = JSON.parse(exampleText) as { nodes: { id: string }[]; edges: { source: string; target: string }[] };
+    const doc = example;
     const part = {
       ...doc,
       nodes: [...doc.nodes.filter((n) => ['sensors', 'temperature', 'hot'].includes(n.id)), { id: 'extra-log', type: 'debug', position: { x: 660, y: 280 }, config: {} }],
       edges: [...doc.edges.filter((e) => ['sensors', 'temperature'].includes(e.source)), { source: 'hot', target: 'extra-log' }],
     };
-    const dialog = await openImport(page, /paste/i);
-    await dialog.getByRole('textbox').first().fill(JSON.stringify(part, null, 2));
-    await assertEventually(async () => /4 nodes/i.test(await dialog.innerText()), 'the preview counts the 4 pasted nodes');
-    await assertEventually(async () => /renam/i.test(await dialog.innerText()), 'the preview says which ids are renamed');
+    const box = await openImport(page, /paste/i);
+    await box.getByRole('textbox').fill(JSON.stringify(part, null, 2));
+    await box.getByRole('button', { name: /^read it$/i }).click();
+    await assertEventually(async () => /4 nodes/i.test(await box.innerText()), 'the preview counts the 4 pasted nodes');
+    await assertEventually(async () => /3 ids are already taken/i.test(await box.innerText()), 'the preview says 3 ids are taken and get new ones');
+    for (const id of ['sensors', 'temperature', 'hot']) assert.match(await box.innerText(), new RegExp(`\\b${id}\\b.*\\b${id}-2\\b`, 's'), `the preview names ${id} → ${id}-2`);
+    assert.match(await box.innerText(), /already have \(same URL\) are reused/i, 'the broker with the same URL is reused, not added');
     await ui.screenshot('4-paste-preview');
-    await confirmImport(page, dialog);
+    await confirmImport(box);
 
     await assertEventually(async () => (await allNodes(page).count()) === 9, 'the 4 pasted nodes are added');
     assert.deepEqual((await nodeIds(page)).sort(), [...EXAMPLE_IDS, 'extra-log', 'hot-2', 'sensors-2', 'temperature-2'].sort());
@@ -108,7 +124,7 @@ describe(SUITE, suiteNeeds('chromium', SUITE), () => {
     for (const [source, target] of [['sensors-2', 'temperature-2'], ['temperature-2', 'hot-2'], ['hot-2', 'extra-log']]) {
       assert.equal(await edge(page, source!, target!).count(), 1, `edge ${source} → ${target}`);
     }
-    // The pasted broker has the URL of the one there: it is reused, not duplicated.
+    // The pasted broker has the URL of the one there: it is reused, not added again.
     await expectChangeCount(page, 4, 'after pasting 4 new nodes');
     await ui.screenshot('5-pasted');
   });

@@ -15,8 +15,8 @@ export const allNodes = (page: Page): Locator => page.locator('.react-flow__node
 export const allEdges = (page: Page): Locator => page.locator('.react-flow__edge');
 /** The live status line a node shows (`connected`, `ON · kitchen`…). */
 export const nodeStatus = (page: Page, id: string): Locator => node(page, id).getByTestId(`status-${id}`);
-/** The edge from `source`'s output `port` to `target` (the editor's edge ids are `source:port->target`). */
-export const edge = (page: Page, source: string, target: string, port = 0): Locator => page.locator(`.react-flow__edge[data-id="${source}:${port}->${target}"]`);
+/** The edge from `source` to `target`, by React Flow's accessible name for it. */
+export const edge = (page: Page, source: string, target: string): Locator => page.locator(`.react-flow__edge[aria-label="Edge from ${source} to ${target}"]`);
 export const pane = (page: Page): Locator => page.locator('.react-flow__pane');
 export const paletteItem = (page: Page, type: string): Locator => page.getByTestId(`palette-${type}`);
 export const deployButton = (page: Page): Locator => page.getByTestId('deploy-button');
@@ -72,9 +72,19 @@ export async function wire(page: Page, source: string, target: string): Promise<
   await page.mouse.up();
 }
 
-/** Drag a node by its body by (dx, dy) pixels. */
+/**
+ * Where to grab or click a node: its title row (top left), clear of the handles and of the
+ * buttons some nodes carry ("Test value…"), which do not select the node.
+ */
+async function grabPoint(page: Page, id: string): Promise<{ x: number; y: number }> {
+  const box = await node(page, id).boundingBox();
+  assert.ok(box, `node ${id} is not on screen`);
+  return { x: box.x + Math.min(60, box.width / 3), y: box.y + Math.min(14, box.height / 4) };
+}
+
+/** Drag a node by its title by (dx, dy) pixels. */
 export async function moveNode(page: Page, id: string, dx: number, dy: number): Promise<void> {
-  const from = await centre(node(page, id));
+  const from = await grabPoint(page, id);
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
   await page.mouse.move(from.x + dx / 2, from.y + dy / 2, { steps: 6 });
@@ -82,14 +92,16 @@ export async function moveNode(page: Page, id: string, dx: number, dy: number): 
   await page.mouse.up();
 }
 
-/** Open a node's config panel by clicking it. */
+/** Open a node's config panel by clicking it (its title). */
 export async function selectNode(page: Page, id: string): Promise<void> {
-  await node(page, id).click();
+  const at = await grabPoint(page, id);
+  await page.mouse.click(at.x, at.y);
+  await assertEventually(async () => (await configPanel(page).getByText(id, { exact: true }).count()) > 0, `the settings of ${id} are shown`);
 }
 
 /** The sidebar's tabs: Node, Brokers, Debug. */
 export function sidebarTab(page: Page, name: RegExp): Locator {
-  return page.getByRole('tab', { name });
+  return page.getByTestId('sidebar').getByRole('tab', { name });
 }
 
 export async function openSidebarTab(page: Page, name: RegExp): Promise<void> {
@@ -98,8 +110,14 @@ export async function openSidebarTab(page: Page, name: RegExp): Promise<void> {
   await assertEventually(async () => (await tab.getAttribute('aria-selected')) === 'true', `sidebar tab ${name} is selected`);
 }
 
-/** The config panel of the selected node (the sidebar's Node tab). */
-export const configPanel = (page: Page): Locator => page.getByRole('tabpanel');
+/** The sidebar's open tab: the selected node's settings, the brokers, the debug messages… */
+export const configPanel = (page: Page): Locator => page.getByTestId('sidebar').getByRole('tabpanel');
+
+/**
+ * One field of the open form by its config path (`topic`, `ops.0.path`, or `condition`, the
+ * threshold's above/below/between/outside choice): the form marks each with `data-field`.
+ */
+export const configField = (page: Page, path: string): Locator => configPanel(page).locator(`[data-field="${path}"]`);
 
 /**
  * The number of nodes a deploy would start, stop or restart, as the deploy button shows it:

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { useBrowser } from '../support/browser.ts';
 import { suiteNeeds } from '../support/requirements.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { allNodes, assertEventually, dragFromPalette, expectChangeCount, injectThresholdDebug, moveNode, node, pane, putFlows } from './ui.ts';
+import { allNodes, assertEventually, dragFromPalette, expectChangeCount, injectThresholdDebug, moveNode, node, pane, putFlows, selectNode } from './ui.ts';
 
 const SUITE = 'editor: undo and redo';
 
@@ -48,7 +48,7 @@ describe(SUITE, suiteNeeds('chromium', SUITE), () => {
     await expectChangeCount(page, 1, 'after moving the new node');
 
     // 3. Delete (the node is selected after the move).
-    await node(page, added).click();
+    await selectNode(page, added);
     await page.keyboard.press('Delete');
     await assertEventually(async () => (await node(page, added).count()) === 0, 'the node is deleted');
     await expectChangeCount(page, 0, 'after deleting the new node');

@@ -21,7 +21,7 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -91,18 +91,29 @@ export interface OpenOptions {
 /** One page of one test, with its console record and screenshot helper. */
 export class TestPage {
   readonly consoleErrors: string[] = [];
+  /** Replies with status 400 or more and requests that failed, to say which URL a console error was about. */
+  readonly failedRequests: string[] = [];
   private readonly allowed: RegExp[] = [];
+  private closing: Promise<void> | undefined;
 
   constructor(
     readonly page: Page,
     readonly context: BrowserContext,
     readonly suite: string,
+    /** Name of the screenshot taken when the page closes. */
+    private readonly lastScreenshot?: string,
   ) {
     page.on('console', (message) => {
-      if (message.type() === 'error') this.consoleErrors.push(`console.error: ${message.text()}`);
+      if (message.type() !== 'error') return;
+      const where = message.location().url;
+      this.consoleErrors.push(`console.error: ${message.text()}${where ? ` (${where})` : ''}`);
     });
     page.on('pageerror', (error) => this.consoleErrors.push(`uncaught: ${error.stack ?? error.message}`));
     page.on('crash', () => this.consoleErrors.push('the page crashed'));
+    page.on('response', (response) => {
+      if (response.status() >= 400) this.failedRequests.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+    });
+    page.on('requestfailed', (request) => this.failedRequests.push(`failed ${request.method()} ${request.url()}: ${request.failure()?.errorText ?? ''}`));
   }
 
   /** Console errors the test expects (e.g. the browser's "409 (Conflict)" network line). */
@@ -124,8 +135,13 @@ export class TestPage {
     return file;
   }
 
-  async close(): Promise<void> {
-    await this.context.close().catch(() => undefined);
+  /** Close the page (once), keeping a screenshot of how the test left it: what a failure looked like. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.lastScreenshot) await this.screenshot(this.lastScreenshot).catch(() => undefined);
+      await this.context.close().catch(() => undefined);
+    })();
+    return this.closing;
   }
 }
 
@@ -146,9 +162,16 @@ export interface BrowserSuite {
  */
 export function useBrowser(suite: string): BrowserSuite {
   let browser: Browser | undefined;
+  const open = new Set<TestPage>();
   before(async () => {
     await ensureEditorBuilt();
     browser = await launchChromium();
+  });
+  // Registered before the suite's own hooks (call useBrowser first), so the test's pages are
+  // closed before its servers stop: a page outliving its server logs connection errors.
+  // Never throws, so the suite's later afterEach hooks still run; t.after reports the errors.
+  afterEach(async () => {
+    await Promise.all([...open].map((ui) => ui.close()));
   });
   after(async () => {
     await browser?.close();
@@ -163,11 +186,16 @@ export function useBrowser(suite: string): BrowserSuite {
       const context = await browser.newContext({ viewport: options.viewport ?? DESKTOP, deviceScaleFactor: 1 });
       context.setDefaultTimeout(10_000);
       const page = await context.newPage();
-      const ui = new TestPage(page, context, suite);
+      const ui = new TestPage(page, context, suite, `last-${t.name}`);
+      open.add(ui);
       t.after(async () => {
+        open.delete(ui);
         await ui.close();
         const errors = ui.unexpectedConsoleErrors();
-        if (errors.length > 0) throw new Error(`the page logged ${errors.length} console error(s):\n${errors.join('\n')}`);
+        if (errors.length > 0) {
+          const requests = ui.failedRequests.length ? `\nfailed requests:\n${ui.failedRequests.join('\n')}` : '';
+          throw new Error(`the page logged ${errors.length} console error(s):\n${errors.join('\n')}${requests}`);
+        }
       });
       await page.goto(url);
       if (options.waitFor !== false) await page.waitForSelector(options.waitFor ?? '.react-flow', { state: 'visible' });

@@ -1,5 +1,5 @@
 import { cancelDeploy, deployFlow } from '../lib/deploy.ts';
-import { useEditor } from '../store/editor-store.ts';
+import { useEditor, warningKey } from '../store/editor-store.ts';
 import { Modal } from './Modal.tsx';
 
 /**
@@ -9,8 +9,12 @@ import { Modal } from './Modal.tsx';
  */
 export function DeployWarningsDialog() {
   const confirming = useEditor((s) => s.server.deployState === 'confirming');
-  const warnings = useEditor((s) => s.server.warnings);
+  const all = useEditor((s) => s.server.warnings);
+  const accepted = useEditor((s) => s.server.acceptedWarnings);
   if (!confirming) return null;
+  const known = new Set(accepted);
+  const warnings = all.filter((w) => !known.has(warningKey(w)));
+  const before = all.length - warnings.length;
   return (
     <Modal
       title={`Deploy with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}?`}
@@ -30,11 +34,10 @@ export function DeployWarningsDialog() {
     >
       <ul className="problem-list">
         {warnings.map((w, i) => (
-          <li key={i}>
-            {w.nodeId && <code>{w.nodeId}</code>} {w.message}
-          </li>
+          <li key={i}>{w.message}</li>
         ))}
       </ul>
+      {before > 0 && <p className="muted">…and {before} you already deployed with.</p>}
     </Modal>
   );
 }

@@ -1,6 +1,8 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, useMemo } from 'react';
 import type { Problem } from '../../../nodes/errors.ts';
+import { PLACEHOLDER_TYPE, placeholderMessage, type PlaceholderConfig } from '../../../nodes/placeholder/definition.ts';
+import { portOf } from '../store/document.ts';
 import { categoryLook, configSummary, iconPath } from '../lib/node-look.ts';
 import { configProblems, mergeProblems } from '../lib/schema-form-issues.ts';
 import { definitionOf, useEditor, type EditorNode } from '../store/editor-store.ts';
@@ -35,17 +37,27 @@ function FlowNodeView({ id, data, selected }: NodeProps<EditorNode>) {
   const allWarnings = useEditor((s) => s.server.warnings);
   const brokers = useEditor((s) => s.brokers);
 
+  // Wires from ports the type does not have (a placeholder for a Node-RED node with several outputs) still get a handle.
+  const wiredPorts = useEditor((s) => s.edges.reduce((most, e) => (e.source === id ? Math.max(most, portOf(e.sourceHandle) + 1) : most), 0));
+
   const localProblems = useMemo(() => {
     if (!def) return [{ code: 'node.unknown-type', nodeId: id, message: `unknown node type "${data.type}"` }] as Problem[];
-    return configProblems(def, id, 0, data.config, new Set(brokers.map((b) => b.id)));
-  }, [def, id, data.type, data.config, brokers]);
-  const problems = useMemo(() => mergeProblems(serverProblems, localProblems), [serverProblems, localProblems]);
+    const problems = configProblems(def, id, 0, data.config, new Set(brokers.map((b) => b.id)));
+    if (data.type === PLACEHOLDER_TYPE) {
+      problems.unshift({ code: 'node.placeholder', nodeId: id, message: placeholderMessage(id, data.config as PlaceholderConfig, data.name) });
+    }
+    return problems;
+  }, [def, id, data.type, data.config, data.name, brokers]);
+  const problems = useMemo(() => {
+    const merged = mergeProblems(serverProblems, localProblems);
+    return merged.filter((p, i) => merged.findIndex((q) => q.message === p.message) === i);
+  }, [serverProblems, localProblems]);
   const warnings = useMemo(() => allWarnings.filter((w) => w.nodeId === id), [allWarnings, id]);
 
-  const outputs = def?.outputs ?? 0;
+  const outputs = Math.max(def?.outputs ?? 0, wiredPorts);
   const title = data.name || def?.label || data.type;
   const summary = configSummary(data.type, data.config);
-  const classes = ['flow-node', `cat-${def?.category ?? 'debug'}`, selected ? 'selected' : '', problems.length ? 'has-problems' : ''];
+  const classes = ['flow-node', `cat-${def?.category ?? 'debug'}`, data.type === PLACEHOLDER_TYPE ? 'placeholder' : '', selected ? 'selected' : '', problems.length ? 'has-problems' : ''];
 
   return (
     <div

@@ -1,7 +1,9 @@
 import { useStoreApi } from '@xyflow/react';
 import type { DragEvent } from 'react';
+import { PLACEHOLDER_TYPE } from '../../../nodes/placeholder/definition.ts';
 import { nodeDefinitions } from '../../../nodes/registry.ts';
 import { CATEGORY_ORDER, categoryLook } from '../lib/node-look.ts';
+import { freeSpot } from '../lib/placement.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { NodeIcon } from './FlowNode.tsx';
 
@@ -9,12 +11,13 @@ import { NodeIcon } from './FlowNode.tsx';
 export const NODE_DRAG_TYPE = 'application/topicflow-node';
 
 /** Rough size of a new node, to centre it where it is dropped or added. */
-export const NEW_NODE_SIZE = { width: 200, height: 60 };
+export const NEW_NODE_SIZE = { width: 184, height: 60 };
 
 const groups = CATEGORY_ORDER.map((category) => ({
   category,
   look: categoryLook(category),
-  definitions: nodeDefinitions.filter((d) => d.category === category),
+  // Placeholders only come from imports; nobody adds one by hand.
+  definitions: nodeDefinitions.filter((d) => d.category === category && d.type !== PLACEHOLDER_TYPE),
 })).filter((g) => g.definitions.length > 0);
 
 /**
@@ -34,13 +37,12 @@ export function Palette() {
     const { width, height, transform } = flow.getState();
     const [x, y, zoom] = transform;
     const centre = { x: (width / 2 - x) / zoom - NEW_NODE_SIZE.width / 2, y: (height / 2 - y) / zoom - NEW_NODE_SIZE.height / 2 };
-    // Several taps in a row fan out instead of stacking exactly on top of each other.
-    const { nodes, activeTab } = useEditor.getState();
-    const here = nodes.filter((n) => n.data.flow === activeTab);
-    let position = centre;
-    for (let i = 1; i < 20 && here.some((n) => Math.abs(n.position.x - position.x) < 12 && Math.abs(n.position.y - position.y) < 12); i++) {
-      position = { x: centre.x + i * 24, y: centre.y + i * 24 };
-    }
+    // Taps in a row place nodes side by side instead of on top of each other.
+    const { nodes, activeTab, tabs } = useEditor.getState();
+    const taken = nodes
+      .filter((n) => (n.data.flow ?? tabs[0]?.id) === activeTab)
+      .map((n) => ({ ...n.position, width: n.measured?.width ?? NEW_NODE_SIZE.width, height: n.measured?.height ?? NEW_NODE_SIZE.height }));
+    const position = freeSpot(centre, NEW_NODE_SIZE, taken);
     addNode(type, { x: Math.round(position.x), y: Math.round(position.y) });
   };
 

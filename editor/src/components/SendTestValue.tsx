@@ -1,33 +1,15 @@
 import { useEffect, useLayoutEffect, useRef, useState, type SyntheticEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { ApiError, api } from '../lib/api.ts';
+import { parseTestPayload, sampleTopic } from '../lib/test-value.ts';
 import { useEditor } from '../store/editor-store.ts';
 import './live.css';
 
 type Outcome = { kind: 'sent' } | { kind: 'failed'; message: string };
 
-/** Typed text as a payload: JSON (numbers, true/false, objects…) when it parses, else the text. */
-export function parseTestPayload(text: string): unknown {
-  const trimmed = text.trim();
-  if (trimmed === '') return '';
-  try {
-    return JSON.parse(trimmed) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-/** A topic that matches `filter`: each `+name`/`+` level becomes the capture's name (or "test"), `#` becomes "test". */
-export function sampleTopic(filter: string): string {
-  const plain = filter.replace(/^\$share\/[^/]+\//, '');
-  return plain
-    .split('/')
-    .map((level) => (level === '#' || level === '+' ? 'test' : level.startsWith('+') ? level.slice(1) : level))
-    .join('/');
-}
-
-function failure(error: unknown): string {
-  if (error instanceof ApiError && error.status === 404) return 'The node is not running yet: deploy first.';
+function failure(nodeId: string, error: unknown): string {
+  const deployed = nodeId in useEditor.getState().server.deployedNodes;
+  if (error instanceof ApiError && error.status === 404 && !deployed) return 'Not running yet: deploy first.';
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -58,7 +40,7 @@ export function SendTestValue({ nodeId, nodeType }: { nodeId: string; nodeType: 
       setOutcome({ kind: 'sent' });
       return true;
     } catch (error) {
-      setOutcome({ kind: 'failed', message: failure(error) });
+      setOutcome({ kind: 'failed', message: failure(nodeId, error) });
       return false;
     } finally {
       setBusy(false);
@@ -95,12 +77,13 @@ export function SendTestValue({ nodeId, nodeType }: { nodeId: string; nodeType: 
       >
         ▶ Test value…
       </button>
-      {note}
+      {!open && note}
       {open && anchor.current && (
         <TestValuePopover
           nodeId={nodeId}
           anchor={anchor.current}
           busy={busy}
+          failure={outcome?.kind === 'failed' ? outcome.message : undefined}
           onClose={() => setOpen(false)}
           onSend={async (payload, topic) => {
             if (await send(payload, topic)) setOpen(false);
@@ -115,6 +98,7 @@ function TestValuePopover(props: {
   nodeId: string;
   anchor: HTMLElement;
   busy: boolean;
+  failure: string | undefined;
   onClose: () => void;
   onSend: (payload: unknown, topic: string) => void | Promise<void>;
 }) {
@@ -173,7 +157,9 @@ function TestValuePopover(props: {
       onKeyDown={stop}
     >
       <label>
-        Payload <span className="tf-hint">({kind})</span>
+        <span>
+          Payload <span className="tf-hint">({kind})</span>
+        </span>
         <textarea
           autoFocus
           rows={3}
@@ -191,9 +177,16 @@ function TestValuePopover(props: {
         />
       </label>
       <label>
-        Topic <span className="tf-hint">(fills the {'{captures}'})</span>
+        <span>
+          Topic <span className="tf-hint">(fills the {'{captures}'})</span>
+        </span>
         <input value={topic} onChange={(e) => setTopic(e.target.value)} placeholder={typeof filter === 'string' ? filter : 'topic'} />
       </label>
+      {props.failure && (
+        <p className="tf-send-failure" role="alert">
+          {props.failure}
+        </p>
+      )}
       <div className="tf-row">
         <button type="button" className="button ghost" onClick={onClose}>
           Cancel

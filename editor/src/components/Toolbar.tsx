@@ -136,6 +136,18 @@ function DeployStatus() {
   const problems = useMemo<Problem[]>(() => [...Object.values(nodeProblems).flat(), ...otherProblems], [nodeProblems, otherProblems]);
 
   useEffect(() => setOpen(false), [state]);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: Event) => {
+      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !(e.target instanceof Element && e.target.closest('.deploy-status'))) setOpen(false);
+    };
+    window.addEventListener('keydown', close);
+    window.addEventListener('pointerdown', close);
+    return () => {
+      window.removeEventListener('keydown', close);
+      window.removeEventListener('pointerdown', close);
+    };
+  }, [open]);
   if (!message || state === 'idle' || state === 'confirming') return null;
 
   const showNode = (id: string) => {

@@ -55,6 +55,6 @@ export function exportDocument(doc: EditorDocument, selection?: ReadonlySet<stri
 
 /** A file name from the flow's name: `Fans follow temperature` → `fans-follow-temperature.topicflow.json`. */
 export function exportFileName(name: string | undefined, selectionOnly = false): string {
-  const stem = (name ?? '').toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'flow';
+  const stem = (name ?? '').toLowerCase().normalize('NFKD').replace(/\p{M}+/gu, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'flow';
   return `${stem}${selectionOnly ? '-selection' : ''}.topicflow.json`;
 }

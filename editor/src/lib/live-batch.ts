@@ -11,7 +11,7 @@ import type { DebugEntry, LiveState } from '../store/types.ts';
 /** Debug entries kept in the store; older ones are dropped (and counted). */
 export const DEBUG_KEEP = 500;
 /** Debug entries taken from one flush; the rest are dropped (and counted). */
-export const DEBUG_PER_FLUSH = 50;
+export const DEBUG_PER_FLUSH = 20;
 /** How long an edge glows after its source sent something. */
 export const PULSE_MS = 600;
 /** An edge starts a new pulse at most this often. */

@@ -39,6 +39,8 @@ const ICONS: Record<string, string> = {
   'mqtt-out': 'M9 4H4v16h5M9 12h11M16 8l4 4-4 4',
   // A terminal window.
   debug: 'M3.5 5h17v14h-17zM7 10l3 2-3 2M12.5 14.5H17',
+  // A question mark in a dashed box: an imported node topicflow cannot run.
+  unsupported: 'M4 4h3M10 4h4M17 4h3v3M20 10v4M20 17v3h-3M14 20h-4M7 20H4v-3M4 14v-4M4 7V4M9.5 9.5a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .8-1 1.5v.7M12 16.5v.01',
 };
 
 const FALLBACK_ICON = 'M12 4a8 8 0 1 0 0 16 8 8 0 0 0 0-16z';
@@ -118,7 +120,9 @@ function thresholdSummary(config: Record<string, unknown>): string {
   if (isNumber(config['for']) && config['for'] > 0) extras.push(`for ${seconds(config['for'])}`);
   const on = config['on'] ?? 'ON';
   const off = config['off'] ?? 'OFF';
-  if (on !== 'ON' || off !== 'OFF') extras.push(`${shown(on)}/${shown(off)}`);
+  // Plain values only: objects ({"state":"ON"}) would crowd out everything else on one line.
+  const plain = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+  if ((on !== 'ON' || off !== 'OFF') && plain(on) && plain(off)) extras.push(`${shown(on)}/${shown(off)}`);
   return [condition, ...extras].join(' · ');
 }
 
@@ -149,6 +153,8 @@ export function configSummary(type: string, config: Record<string, unknown>, max
     }
     case 'threshold':
       return clip(thresholdSummary(config), max);
+    case 'unsupported':
+      return clip(`Node-RED ${typeof config['nodeRedType'] === 'string' ? config['nodeRedType'] : 'node'}`, max);
     case 'debug':
       return config['active'] === false ? 'off' : config['show'] === 'message' ? 'whole message' : 'payload';
     default:

@@ -13,6 +13,8 @@ export interface ControlProps<F extends FieldDescriptor = FieldDescriptor> {
   onChange(value: unknown): void;
   invalid: boolean;
   describedBy?: string | undefined;
+  /** Inline layout without member labels (a tuple next to the threshold's condition select). */
+  compact?: boolean;
 }
 
 /** What an empty input shows: the default the server will use, else an example. */
@@ -126,31 +128,46 @@ export function JsonInput(props: ControlProps<JsonField>) {
   );
 }
 
-/** `[low, high]`: one number input per member. */
+/** `[low, high]`: one number input per member; compact: `[low] to [high]` on one line. */
 export function TupleInput(props: ControlProps<TupleField>) {
-  const { field, value, onChange } = props;
+  const { field, value, onChange, compact } = props;
   const items = Array.isArray(value) ? value : [];
+  const member = (item: FieldDescriptor, i: number) =>
+    item.kind === 'number' ? (
+      <NumberInput
+        field={compact ? { ...item, placeholder: item.label } : item}
+        id={i === 0 ? props.id : `${props.id}-${i}`}
+        path={`${props.path}.${i}`}
+        value={items[i]}
+        invalid={props.invalid}
+        describedBy={props.describedBy}
+        {...(compact ? { label: item.label } : {})}
+        onChange={(v) => {
+          const next = field.items.map((_, j) => (j === i ? v : items[j]));
+          onChange(next.every((x) => x === undefined) ? undefined : next);
+        }}
+      />
+    ) : (
+      <span className="sf-note">unsupported</span>
+    );
+  if (compact) {
+    return (
+      <div className="sf-tuple sf-tuple-compact">
+        {field.items.map((item, i) => (
+          <span key={item.key} className="sf-tuple-part">
+            {i > 0 && <span className="sf-tuple-sep">to</span>}
+            {member(item, i)}
+          </span>
+        ))}
+      </div>
+    );
+  }
   return (
     <div className="sf-tuple">
       {field.items.map((item, i) => (
         <label key={item.key} className="sf-tuple-item">
           <span className="sf-tuple-label">{item.label}</span>
-          {item.kind === 'number' ? (
-            <NumberInput
-              field={item}
-              id={i === 0 ? props.id : `${props.id}-${i}`}
-              path={`${props.path}.${i}`}
-              value={items[i]}
-              invalid={props.invalid}
-              describedBy={props.describedBy}
-              onChange={(v) => {
-                const next = field.items.map((_, j) => (j === i ? v : items[j]));
-                onChange(next.every((x) => x === undefined) ? undefined : next);
-              }}
-            />
-          ) : (
-            <span className="sf-note">unsupported</span>
-          )}
+          {member(item, i)}
         </label>
       ))}
     </div>

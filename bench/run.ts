@@ -1,0 +1,214 @@
+/**
+ * `npm run bench`: topicflow's engine against a hand-written mqtt.js relay (bench/relay) on the
+ * reference workload, both through one Mosquitto the bench starts on a free loopback port.
+ * Prints a table of medians with each figure as a ratio to the relay and the issue's
+ * targets, and writes every measurement to bench/results/<timestamp>.json. See README
+ * "Benchmarks" for how to read it.
+ *
+ *     npm run bench                        # the full run (about 6 minutes)
+ *     npm run bench -- --quick             # one short repetition, for trying the bench itself
+ *     npm run bench -- --profile           # also profile engine and relay (node --cpu-prof)
+ *     npm run bench -- --engine-root DIR   # run the engine from another checkout (a candidate fix)
+ */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startBroker, type BenchBroker } from './lib/mosquitto.ts';
+import { formatSummary, readProfile, summarizeProfile } from './lib/profile.ts';
+import { formatTable, summarizeRow, type Row } from './lib/report.ts';
+import { brokerOnlyLatency, measureTarget, type PhaseSettings, type TargetFigures } from './lib/scenario.ts';
+import { idleServer, oneNodeDeploy, type DeployFigures, type IdleServerFigures } from './lib/server.ts';
+import { ROOT } from './lib/targets.ts';
+import { ratio } from './lib/stats.ts';
+import type { BenchQos } from './lib/workload.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    reps: { type: 'string' },
+    'sweep-reps': { type: 'string' },
+    rate: { type: 'string' },
+    seconds: { type: 'string' },
+    'engine-root': { type: 'string' },
+    nodelay: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (args.help) {
+  process.stdout.write(
+    [
+      'npm run bench -- [options]',
+      '  --quick             1 repetition, shorter phases, K up to 100 (checks the bench, not the engine)',
+      '  --reps N            repetitions of the core figures (default 3)',
+      '  --sweep-reps N      repetitions of K = 10 and 100 (default 1; K = 1 and 1,000 get --reps)',
+      '  --rate N            offered msg/s of the CPU phase (default 5000)',
+      '  --seconds N         length of the CPU phase (default 4)',
+      '  --profile           one more run of engine and relay under node --cpu-prof, summarized',
+      '  --engine-root DIR   run topicflow from another checkout (to measure a candidate fix)',
+      '  --nodelay           Mosquitto with set_tcp_nodelay true (default: its default, Nagle on)',
+      '',
+    ].join('\n'),
+  );
+  process.exit(0);
+}
+
+const quick = args.quick;
+const reps = Number(args.reps ?? (quick ? 1 : 3));
+const sweepReps = Number(args['sweep-reps'] ?? 1);
+const engineRoot = args['engine-root'];
+const settings: PhaseSettings = {
+  rate: Number(args.rate ?? 5000),
+  seconds: Number(args.seconds ?? (quick ? 2 : 4)),
+  warmupSeconds: quick ? 0.5 : 1,
+  idleMs: quick ? 1000 : 1500,
+  maxSeconds: quick ? 1 : 2,
+  latencyCount: quick ? 500 : 2000,
+  startTimeoutMs: 60_000,
+  ...(engineRoot ? { engineRoot } : {}),
+};
+const BIG_K = quick ? 100 : 1000;
+const SWEEP_K = quick ? [10] : [10, 100];
+const DEPLOY = { rules: BIG_K, rate: 2000, seconds: quick ? 2 : 3, ...(engineRoot ? { engineRoot } : {}) };
+
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const resultsDir = join(ROOT, 'bench/results');
+mkdirSync(resultsDir, { recursive: true });
+const began = performance.now();
+const progress = (line: string): void => void process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+
+interface Repetition {
+  brokerLatency: { p50: number; p99: number; timeouts: number; count: number };
+  qos0: { engine: TargetFigures; relay: TargetFigures };
+  qos1: { engine: TargetFigures; relay: TargetFigures };
+  big: { engine: TargetFigures; relay: TargetFigures };
+  idle: IdleServerFigures;
+  deploy: DeployFigures;
+}
+
+async function pair(broker: BenchBroker, rules: number, qos: BenchQos, relayFirst: boolean, s: PhaseSettings): Promise<{ engine: TargetFigures; relay: TargetFigures }> {
+  const order = relayFirst ? (['relay', 'engine'] as const) : (['engine', 'relay'] as const);
+  const out: Partial<Record<'engine' | 'relay', TargetFigures>> = {};
+  for (const kind of order) {
+    progress(`${kind}: ${rules} rule(s), QoS ${qos}`);
+    out[kind] = await measureTarget(kind, rules, qos, broker.url, s);
+  }
+  return { engine: out.engine!, relay: out.relay! };
+}
+
+async function main(): Promise<void> {
+  const broker = await startBroker({ nodelay: args.nodelay });
+  const repetitions: Repetition[] = [];
+  const sweep: { rules: number; engine: TargetFigures; relay: TargetFigures }[] = [];
+  let profiles: Record<string, string> | undefined;
+  try {
+    progress(`Mosquitto on ${broker.url}; ${reps} repetition(s); engine from ${engineRoot ?? ROOT}`);
+    for (let rep = 0; rep < reps; rep++) {
+      const relayFirst = rep % 2 === 1; // alternate, so a drift of the machine hits both alike
+      progress(`repetition ${rep + 1}/${reps}: broker-only latency`);
+      const brokerLatency = await brokerOnlyLatency(broker.url, 0, settings.latencyCount);
+      const qos0 = await pair(broker, 1, 0, relayFirst, settings);
+      const qos1 = await pair(broker, 1, 1, relayFirst, { ...settings, latencyCount: 0 });
+      const big = await pair(broker, BIG_K, 0, relayFirst, { ...settings, latencyCount: 0 });
+      progress('server: idle RSS');
+      const idle = await idleServer(broker.url, 2000, engineRoot);
+      progress(`server: one-node deploy into ${BIG_K} rules`);
+      const deploy = await oneNodeDeploy(broker.url, DEPLOY);
+      repetitions.push({ brokerLatency, qos0, qos1, big, idle, deploy });
+    }
+    for (const rules of SWEEP_K) {
+      for (let rep = 0; rep < sweepReps; rep++) sweep.push({ rules, ...(await pair(broker, rules, 0, rep % 2 === 1, { ...settings, latencyCount: 0 })) });
+    }
+    if (args.profile) profiles = await profileRun(broker);
+  } finally {
+    await broker.stop();
+  }
+
+  const all = <T>(pick: (r: Repetition) => T): T[] => repetitions.map(pick);
+  const sweepOf = (k: number) => sweep.filter((s) => s.rules === k);
+  const rows: Row[] = [
+    { figure: `CPU per message, QoS 0 at ${settings.rate} msg/s`, unit: 'µs', engine: all((r) => r.qos0.engine.fixed.cpuUsPerMsg), relay: all((r) => r.qos0.relay.fixed.cpuUsPerMsg), target: { text: '≤ 1.2× relay', limit: 1.2, on: 'ratio' } },
+    { figure: `CPU per message, QoS 1 at ${settings.rate} msg/s`, unit: 'µs', engine: all((r) => r.qos1.engine.fixed.cpuUsPerMsg), relay: all((r) => r.qos1.relay.fixed.cpuUsPerMsg), target: { text: '≤ 1.2× relay', limit: 1.2, on: 'ratio' } },
+    { figure: 'highest rate, QoS 0', unit: 'msg/s', engine: all((r) => r.qos0.engine.max.msgPerSec), relay: all((r) => r.qos0.relay.max.msgPerSec), digits: 0 },
+    { figure: 'highest rate, QoS 1', unit: 'msg/s', engine: all((r) => r.qos1.engine.max.msgPerSec), relay: all((r) => r.qos1.relay.max.msgPerSec), digits: 0 },
+    { figure: 'added latency p50 over broker-only, QoS 0', unit: 'ms', engine: all((r) => r.qos0.engine.latency!.p50 - r.brokerLatency.p50), relay: all((r) => r.qos0.relay.latency!.p50 - r.brokerLatency.p50), target: { text: '≤ 0.1 ms', limit: 0.1, on: 'value' }, digits: 3 },
+    { figure: 'added latency p99 over broker-only, QoS 0', unit: 'ms', engine: all((r) => r.qos0.engine.latency!.p99 - r.brokerLatency.p99), relay: all((r) => r.qos0.relay.latency!.p99 - r.brokerLatency.p99), digits: 3 },
+  ];
+  const kRows = (k: number, figures: { engine: TargetFigures; relay: TargetFigures }[]): Row[] => [
+    { figure: `K=${k}: start-up to subscribed`, unit: 'ms', engine: figures.map((f) => f.engine.startupMs), relay: figures.map((f) => f.relay.startupMs), digits: 0, ...(k === BIG_K ? { target: { text: '≤ 1000 ms', limit: 1000, on: 'value' as const } } : {}) },
+    { figure: `K=${k}: RSS after load`, unit: 'MB', engine: figures.map((f) => f.engine.rssAfterLoadMb), relay: figures.map((f) => f.relay.rssAfterLoadMb), digits: 0 },
+    { figure: `K=${k}: highest rate`, unit: 'msg/s', engine: figures.map((f) => f.engine.max.msgPerSec), relay: figures.map((f) => f.relay.max.msgPerSec), digits: 0 },
+    { figure: `K=${k}: CPU per message`, unit: 'µs', engine: figures.map((f) => f.engine.fixed.cpuUsPerMsg), relay: figures.map((f) => f.relay.fixed.cpuUsPerMsg) },
+  ];
+  rows.push(...kRows(1, all((r) => r.qos0)));
+  for (const k of SWEEP_K) rows.push(...kRows(k, sweepOf(k)));
+  rows.push(...kRows(BIG_K, all((r) => r.big)));
+  rows.push(
+    { figure: `CPU per message K=${BIG_K} ÷ K=1`, unit: '×', engine: all((r) => ratio(r.big.engine.fixed.cpuUsPerMsg, r.qos0.engine.fixed.cpuUsPerMsg)), relay: all((r) => ratio(r.big.relay.fixed.cpuUsPerMsg, r.qos0.relay.fixed.cpuUsPerMsg)), target: { text: '≤ 1.2×', limit: 1.2, on: 'value' }, digits: 2 },
+    { figure: 'idle RSS: server (start --no-broker --no-demo) vs relay', unit: 'MB', engine: all((r) => r.idle.rssMb), relay: all((r) => r.qos0.relay.rssIdleMb), target: { text: '≤ 90 MB', limit: 90, on: 'value' }, digits: 0 },
+    { figure: `server: PUT of the ${BIG_K}-rule document`, unit: 'ms', engine: all((r) => r.deploy.firstPutMs), digits: 0 },
+    { figure: `one-node deploy into ${BIG_K} rules: PUT round trip`, unit: 'ms', engine: all((r) => r.deploy.putMs), target: { text: '≤ 50 ms', limit: 50, on: 'value' }, digits: 0 },
+    { figure: '  of which engine.deploy', unit: 'ms', engine: all((r) => r.deploy.engineDeployMs), digits: 1 },
+    { figure: `messages lost on the ${BIG_K - 1} untouched rules`, unit: 'msgs', engine: all((r) => r.deploy.untouchedLost), target: { text: '0', limit: 0, on: 'value' }, digits: 0 },
+  );
+  const results = rows.map(summarizeRow);
+  const table = formatTable(rows, results);
+  const notes = [
+    `medians of ${reps} repetition(s); a ratio is taken within each repetition, then its median is shown.`,
+    `K = ${SWEEP_K.join(', ')}: ${sweepReps} run each ([n=…]); K = 1 is the QoS 0 run, K = ${BIG_K} has ${reps}.`,
+    `broker-only closed loop (QoS 0): p50 ${fmt(all((r) => r.brokerLatency.p50))} ms, p99 ${fmt(all((r) => r.brokerLatency.p99))} ms per repetition.`,
+    `deploys: ${all((r) => `${r.deploy.untouchedSent} msgs to untouched rules, ${r.deploy.changedLost}/${r.deploy.changedSent} lost on the changed one`).join('; ')}.`,
+  ];
+  const file = join(resultsDir, `${stamp}.json`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ startedAt: new Date(Date.now() - (performance.now() - began)).toISOString(), seconds: (performance.now() - began) / 1000, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version }, settings: { ...settings, reps, sweepReps, bigK: BIG_K, sweepK: SWEEP_K, deploy: DEPLOY, nodelay: args.nodelay }, results, repetitions, sweep, profiles, notes }, null, 2)}\n`,
+  );
+  writeFileSync(join(resultsDir, `${stamp}.txt`), `${table}\n\n${notes.join('\n')}\n`);
+  process.stdout.write(`\n${table}\n\n${notes.map((n) => `  ${n}`).join('\n')}\n\nresult: ${file}  (${((performance.now() - began) / 1000).toFixed(0)} s)\n`);
+  const missed = results.filter((r) => r.met === false);
+  if (missed.length > 0) {
+    process.stdout.write(`\ntargets missed (${missed.length}):\n${missed.map((r) => `  ${r.figure}: ${r.overByPercent !== undefined ? `${r.overByPercent.toFixed(0)}% over (${r.target})` : `not measured (${r.target})`}`).join('\n')}\n`);
+  }
+}
+
+function fmt(values: number[]): string {
+  return values.map((v) => v.toFixed(3)).join(' / ');
+}
+
+/** Engine and relay once more, K = 1, QoS 0, each under --cpu-prof; summaries cut to the CPU phase. */
+async function profileRun(broker: BenchBroker): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const kind of ['engine', 'relay'] as const) {
+    const dir = join(resultsDir, `${stamp}-${kind}-profile`);
+    mkdirSync(dir, { recursive: true });
+    progress(`${kind}: profiling (node --cpu-prof)`);
+    const figures = await measureTarget(kind, 1, 0, broker.url, { ...settings, latencyCount: 0, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+    const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+    if (files.length === 0) {
+      out[kind] = 'no profile was written';
+      continue;
+    }
+    const path = join(dir, files[0]!);
+    const summary = formatSummary(
+      summarizeProfile(readProfile(path), ROOT, {
+        limit: 30,
+        fromUs: figures.fixedWindowUs.from,
+        toUs: figures.fixedWindowUs.to,
+        inclusiveOf: ['dispatch', 'toMessage', 'send', 'deliver', 'input', 'parsePayload', 'showState', '_writePacket', 'emit'],
+      }),
+    );
+    out[kind] = `${path}\n${summary}`;
+    process.stdout.write(`\n== ${kind} profile (CPU phase only; ${figures.fixed.cpuUsPerMsg.toFixed(1)} µs/msg under the profiler) ==\n${out[kind]}\n`);
+  }
+  return out;
+}
+
+try {
+  await main();
+} catch (error) {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+}
+

@@ -66,10 +66,19 @@ export interface NodeContext {
   broker(brokerId: string, shareGroup?: string): BrokerHandle;
 }
 
+/** A value the user sends into a node from the editor ("send test value"). */
+export interface TestMessage {
+  readonly payload: unknown;
+  readonly topic: string;
+}
+
 export interface NodeInstance {
   input?(msg: Message): void;
-  /** For nodes with no input (inject): send now, as if the user pressed the button. */
-  trigger?(): void;
+  /**
+   * For nodes with no input: send now. An inject sends its own value (or `test`'s); an
+   * mqtt-in treats `test` as if it had arrived from the broker on `test.topic`.
+   */
+  trigger?(test?: TestMessage): void;
   /** Stop: clear timers, end subscriptions. The runner bounds how long it may take. */
   close?(): void | Promise<void>;
   /** Plain JSON of the state worth keeping across a restart (threshold per-topic state). */

@@ -10,7 +10,10 @@ export const injectRuntime = defineRuntime(injectNode, (config, ctx) => {
   const onceTimer = config.once ? ctx.timers.setTimeout(fire, ONCE_DELAY_MS) : undefined;
   const repeat = config.interval ? ctx.timers.setInterval(fire, config.interval * 1000) : undefined;
   return {
-    trigger: fire,
+    trigger(test) {
+      if (!test) return fire();
+      ctx.send(newMessage({ topic: test.topic || config.topic, payload: test.payload }));
+    },
     close() {
       if (onceTimer !== undefined) ctx.timers.clearTimeout(onceTimer);
       if (repeat !== undefined) ctx.timers.clearInterval(repeat);

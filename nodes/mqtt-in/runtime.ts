@@ -2,7 +2,7 @@ import type { IncomingPublish } from '../define-node.ts';
 import { defineRuntime } from '../define-node.ts';
 import type { Message } from '../message.ts';
 import { parsePayload } from '../payload.ts';
-import { extractCaptures, parseNamedFilter } from '../topic/filter.ts';
+import { extractCaptures, parseNamedFilter, topicMatchesFilter } from '../topic/filter.ts';
 import { mqttInNode } from './definition.ts';
 import { connectionStatus } from '../connection-status.ts';
 
@@ -38,6 +38,16 @@ export const mqttInRuntime = defineRuntime(mqttInNode, (config, ctx) => {
   ctx.status(connectionStatus(broker.state));
   const unsubscribe = broker.subscribe(filter.brokerFilter, config.qos, onPublish);
   return {
+    trigger(test) {
+      // A test value goes through the same parsing as a real one: "nan" is unavailable, "21.5" a number.
+      if (!test) throw new Error('send a payload to test an mqtt-in node');
+      const topic = test.topic || filter.brokerFilter.replace(/\+/g, 'test').replace(/#$/, 'test');
+      if (!topicMatchesFilter(filter.brokerFilter, topic)) {
+        throw new Error(`test topic "${topic}" does not match the filter ${config.topic}`);
+      }
+      const text = typeof test.payload === 'string' ? test.payload : JSON.stringify(test.payload ?? '');
+      onPublish({ topic, payload: new TextEncoder().encode(text), qos: 0, retained: false });
+    },
     close() {
       unsubscribe();
       stopStatus();

@@ -151,15 +151,15 @@ export class Engine {
   inject(nodeId: string, payload?: unknown, topic = ''): boolean {
     const node = this.nodes.get(nodeId);
     if (!node) return false;
-    if (node.instance.trigger && payload === undefined) {
-      node.instance.trigger();
+    if (node.instance.trigger) {
+      try {
+        node.instance.trigger(payload === undefined ? undefined : { payload, topic });
+      } catch (error) {
+        this.reportError(node, error);
+      }
       return true;
     }
-    if (!node.instance.input) {
-      if (!node.instance.trigger) return false;
-      node.instance.trigger();
-      return true;
-    }
+    if (!node.instance.input) return false;
     this.queue.push(node, newMessage({ payload, topic }));
     return true;
   }

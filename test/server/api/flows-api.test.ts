@@ -160,6 +160,26 @@ describe('flows API', () => {
     assert.equal(refused.status, 400);
   });
 
+  it('takes a test value into an mqtt-in as if it came from the broker, captures and parsing included', async () => {
+    const seen: { nodeId: string; value: unknown }[] = [];
+    const errors: string[] = [];
+    const stopDebug = t.server.runtime.engine.events.on('debug', (e) => seen.push({ nodeId: e.nodeId, value: e.value }));
+    const stopErrors = t.server.runtime.engine.events.on('node-error', (e) => errors.push(e.message));
+    try {
+      const ok = await t.api('/api/nodes/in/inject', { method: 'POST', body: { payload: '{"temperature":21.5}', topic: 'zigbee2mqtt/kitchen/th_sensor' } });
+      assert.equal(ok.status, 200, ok.text);
+      await waitFor(() => seen.length === 1, 'the test value at the debug node');
+      assert.deepEqual(seen[0], { nodeId: 'log', value: { temperature: 21.5 } });
+      const wrong = await t.api('/api/nodes/in/inject', { method: 'POST', body: { payload: 1, topic: 'tele/plug/SENSOR' } });
+      assert.equal(wrong.status, 200);
+      await waitFor(() => errors.length === 1, 'the node error');
+      assert.match(errors[0]!, /does not match the filter zigbee2mqtt\/\+room\/th_sensor/);
+    } finally {
+      stopDebug();
+      stopErrors();
+    }
+  });
+
   it('lists the topics seen on the broker with their last payload, count and time', async () => {
     const { connectClient } = await import('../../support/brokers.ts');
     const client = await connectClient(broker.url);

@@ -19,7 +19,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { EDITOR_DIST } from '../editor/build.ts';
 import { startAedes } from '../test/support/brokers.ts';
-import { ensureEditorBuilt, launchChromium, type PageElement, type PageWindow } from '../test/support/browser.ts';
+import { KEEP_NAMES_SHIM, ensureEditorBuilt, launchChromium, type PageElement, type PageWindow } from '../test/support/browser.ts';
 import { hasChromium, missingMessage } from '../test/support/requirements.ts';
 import { startTestServer, type TestServer } from '../test/support/test-server.ts';
 import { percentile } from './lib/stats.ts';
@@ -79,6 +79,7 @@ function renderWatcher(target: number): void {
 
 async function measureLoad(browser: Browser, url: string, nodeCount: number): Promise<{ loadMs: number; renderMs: number; page: Page }> {
   const context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addInitScript(KEEP_NAMES_SHIM);
   const page = await context.newPage();
   await page.addInitScript(renderWatcher, nodeCount);
   await page.goto(url);

@@ -78,44 +78,62 @@ mkdirSync(resultsDir, { recursive: true });
 const began = performance.now();
 const progress = (line: string): void => void process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
 
+/** One repetition; a scenario that failed is absent (its figures show as n/a) and its error is kept. */
 interface Repetition {
-  brokerLatency: { p50: number; p99: number; timeouts: number; count: number };
-  qos0: { engine: TargetFigures; relay: TargetFigures };
-  qos1: { engine: TargetFigures; relay: TargetFigures };
-  big: { engine: TargetFigures; relay: TargetFigures };
-  idle: IdleServerFigures;
-  deploy: DeployFigures;
+  brokerLatency?: { p50: number; p99: number; timeouts: number; count: number };
+  qos0: Pair;
+  qos1: Pair;
+  big: Pair;
+  idle?: IdleServerFigures;
+  deploy?: DeployFigures;
 }
 
-async function pair(broker: BenchBroker, rules: number, qos: BenchQos, relayFirst: boolean, s: PhaseSettings): Promise<{ engine: TargetFigures; relay: TargetFigures }> {
+type Pair = { engine?: TargetFigures; relay?: TargetFigures };
+
+const failures: string[] = [];
+
+/** Run one scenario; a failure is reported and recorded, and the rest of the bench goes on. */
+async function attempt<T>(what: string, run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (error) {
+    const line = `${what}: ${(error as Error).message.split('\n')[0]}`;
+    failures.push(line);
+    progress(`FAILED ${line}`);
+    return undefined;
+  }
+}
+
+async function pair(broker: BenchBroker, rules: number, qos: BenchQos, relayFirst: boolean, s: PhaseSettings): Promise<Pair> {
   const order = relayFirst ? (['relay', 'engine'] as const) : (['engine', 'relay'] as const);
-  const out: Partial<Record<'engine' | 'relay', TargetFigures>> = {};
+  const out: Pair = {};
   for (const kind of order) {
     progress(`${kind}: ${rules} rule(s), QoS ${qos}`);
-    out[kind] = await measureTarget(kind, rules, qos, broker.url, s);
+    const figures = await attempt(`${kind}, ${rules} rule(s), QoS ${qos}`, () => measureTarget(kind, rules, qos, broker.url, s));
+    if (figures) out[kind] = figures;
   }
-  return { engine: out.engine!, relay: out.relay! };
+  return out;
 }
 
 async function main(): Promise<void> {
   const broker = await startBroker({ nodelay: args.nodelay });
   const repetitions: Repetition[] = [];
-  const sweep: { rules: number; engine: TargetFigures; relay: TargetFigures }[] = [];
+  const sweep: ({ rules: number } & Pair)[] = [];
   let profiles: Record<string, string> | undefined;
   try {
     progress(`Mosquitto on ${broker.url}; ${reps} repetition(s); engine from ${engineRoot ?? ROOT}`);
     for (let rep = 0; rep < reps; rep++) {
       const relayFirst = rep % 2 === 1; // alternate, so a drift of the machine hits both alike
       progress(`repetition ${rep + 1}/${reps}: broker-only latency`);
-      const brokerLatency = await brokerOnlyLatency(broker.url, 0, settings.latencyCount);
+      const brokerLatency = await attempt('broker-only latency', () => brokerOnlyLatency(broker.url, 0, settings.latencyCount));
       const qos0 = await pair(broker, 1, 0, relayFirst, settings);
       const qos1 = await pair(broker, 1, 1, relayFirst, { ...settings, latencyCount: 0 });
       const big = await pair(broker, BIG_K, 0, relayFirst, { ...settings, latencyCount: 0 });
       progress('server: idle RSS');
-      const idle = await idleServer(broker.url, 2000, engineRoot);
+      const idle = await attempt('server idle RSS', () => idleServer(broker.url, 2000, engineRoot));
       progress(`server: one-node deploy into ${BIG_K} rules`);
-      const deploy = await oneNodeDeploy(broker.url, DEPLOY);
-      repetitions.push({ brokerLatency, qos0, qos1, big, idle, deploy });
+      const deploy = await attempt('one-node deploy', () => oneNodeDeploy(broker.url, DEPLOY));
+      repetitions.push({ qos0, qos1, big, ...(brokerLatency ? { brokerLatency } : {}), ...(idle ? { idle } : {}), ...(deploy ? { deploy } : {}) });
     }
     for (const rules of SWEEP_K) {
       for (let rep = 0; rep < sweepReps; rep++) sweep.push({ rules, ...(await pair(broker, rules, 0, rep % 2 === 1, { ...settings, latencyCount: 0 })) });
@@ -125,45 +143,51 @@ async function main(): Promise<void> {
     await broker.stop();
   }
 
-  const all = <T>(pick: (r: Repetition) => T): T[] => repetitions.map(pick);
+  const NaN_ = Number.NaN;
+  const all = (pick: (r: Repetition) => number | undefined): number[] => repetitions.map((r) => pick(r) ?? NaN_);
+  const pairs = (pick: (r: Repetition) => Pair): Pair[] => repetitions.map(pick);
   const sweepOf = (k: number) => sweep.filter((s) => s.rules === k);
   const rows: Row[] = [
-    { figure: `CPU per message, QoS 0 at ${settings.rate} msg/s`, unit: 'µs', engine: all((r) => r.qos0.engine.fixed.cpuUsPerMsg), relay: all((r) => r.qos0.relay.fixed.cpuUsPerMsg), target: { text: '≤ 1.2× relay', limit: 1.2, on: 'ratio' } },
-    { figure: `CPU per message, QoS 1 at ${settings.rate} msg/s`, unit: 'µs', engine: all((r) => r.qos1.engine.fixed.cpuUsPerMsg), relay: all((r) => r.qos1.relay.fixed.cpuUsPerMsg), target: { text: '≤ 1.2× relay', limit: 1.2, on: 'ratio' } },
-    { figure: 'highest rate, QoS 0', unit: 'msg/s', engine: all((r) => r.qos0.engine.max.msgPerSec), relay: all((r) => r.qos0.relay.max.msgPerSec), digits: 0 },
-    { figure: 'highest rate, QoS 1', unit: 'msg/s', engine: all((r) => r.qos1.engine.max.msgPerSec), relay: all((r) => r.qos1.relay.max.msgPerSec), digits: 0 },
-    { figure: 'added latency p50 over broker-only, QoS 0', unit: 'ms', engine: all((r) => r.qos0.engine.latency!.p50 - r.brokerLatency.p50), relay: all((r) => r.qos0.relay.latency!.p50 - r.brokerLatency.p50), target: { text: '≤ 0.1 ms', limit: 0.1, on: 'value' }, digits: 3 },
-    { figure: 'added latency p99 over broker-only, QoS 0', unit: 'ms', engine: all((r) => r.qos0.engine.latency!.p99 - r.brokerLatency.p99), relay: all((r) => r.qos0.relay.latency!.p99 - r.brokerLatency.p99), digits: 3 },
+    { figure: `CPU per message, QoS 0 at ${settings.rate} msg/s`, unit: 'µs', engine: all((r) => r.qos0.engine?.fixed.cpuUsPerMsg), relay: all((r) => r.qos0.relay?.fixed.cpuUsPerMsg), target: { text: '≤ 1.2× relay', limit: 1.2, on: 'ratio' } },
+    { figure: `CPU per message, QoS 1 at ${settings.rate} msg/s`, unit: 'µs', engine: all((r) => r.qos1.engine?.fixed.cpuUsPerMsg), relay: all((r) => r.qos1.relay?.fixed.cpuUsPerMsg), target: { text: '≤ 1.2× relay', limit: 1.2, on: 'ratio' } },
+    { figure: 'highest rate, QoS 0', unit: 'msg/s', engine: all((r) => r.qos0.engine?.max.msgPerSec), relay: all((r) => r.qos0.relay?.max.msgPerSec), digits: 0 },
+    { figure: 'highest rate, QoS 1', unit: 'msg/s', engine: all((r) => r.qos1.engine?.max.msgPerSec), relay: all((r) => r.qos1.relay?.max.msgPerSec), digits: 0 },
+    { figure: 'added latency p50 over broker-only, QoS 0', unit: 'ms', engine: all((r) => (r.qos0.engine?.latency?.p50 ?? NaN_) - (r.brokerLatency?.p50 ?? NaN_)), relay: all((r) => (r.qos0.relay?.latency?.p50 ?? NaN_) - (r.brokerLatency?.p50 ?? NaN_)), target: { text: '≤ 0.1 ms', limit: 0.1, on: 'value' }, digits: 3 },
+    { figure: 'added latency p99 over broker-only, QoS 0', unit: 'ms', engine: all((r) => (r.qos0.engine?.latency?.p99 ?? NaN_) - (r.brokerLatency?.p99 ?? NaN_)), relay: all((r) => (r.qos0.relay?.latency?.p99 ?? NaN_) - (r.brokerLatency?.p99 ?? NaN_)), digits: 3 },
   ];
-  const kRows = (k: number, figures: { engine: TargetFigures; relay: TargetFigures }[]): Row[] => [
-    { figure: `K=${k}: start-up to subscribed`, unit: 'ms', engine: figures.map((f) => f.engine.startupMs), relay: figures.map((f) => f.relay.startupMs), digits: 0, ...(k === BIG_K ? { target: { text: '≤ 1000 ms', limit: 1000, on: 'value' as const } } : {}) },
-    { figure: `K=${k}: RSS after load`, unit: 'MB', engine: figures.map((f) => f.engine.rssAfterLoadMb), relay: figures.map((f) => f.relay.rssAfterLoadMb), digits: 0 },
-    { figure: `K=${k}: highest rate`, unit: 'msg/s', engine: figures.map((f) => f.engine.max.msgPerSec), relay: figures.map((f) => f.relay.max.msgPerSec), digits: 0 },
-    { figure: `K=${k}: CPU per message`, unit: 'µs', engine: figures.map((f) => f.engine.fixed.cpuUsPerMsg), relay: figures.map((f) => f.relay.fixed.cpuUsPerMsg) },
-  ];
-  rows.push(...kRows(1, all((r) => r.qos0)));
+  const kRows = (k: number, figures: Pair[]): Row[] => {
+    const of = (side: 'engine' | 'relay', pick: (f: TargetFigures) => number) => figures.map((f) => (f[side] ? pick(f[side]) : NaN_));
+    return [
+      { figure: `K=${k}: start-up to subscribed`, unit: 'ms', engine: of('engine', (f) => f.startupMs), relay: of('relay', (f) => f.startupMs), digits: 0, ...(k === BIG_K ? { target: { text: '≤ 1000 ms', limit: 1000, on: 'value' as const } } : {}) },
+      { figure: `K=${k}: RSS after load`, unit: 'MB', engine: of('engine', (f) => f.rssAfterLoadMb), relay: of('relay', (f) => f.rssAfterLoadMb), digits: 0 },
+      { figure: `K=${k}: highest rate`, unit: 'msg/s', engine: of('engine', (f) => f.max.msgPerSec), relay: of('relay', (f) => f.max.msgPerSec), digits: 0 },
+      { figure: `K=${k}: CPU per message`, unit: 'µs', engine: of('engine', (f) => f.fixed.cpuUsPerMsg), relay: of('relay', (f) => f.fixed.cpuUsPerMsg) },
+    ];
+  };
+  rows.push(...kRows(1, pairs((r) => r.qos0)));
   for (const k of SWEEP_K) rows.push(...kRows(k, sweepOf(k)));
-  rows.push(...kRows(BIG_K, all((r) => r.big)));
+  rows.push(...kRows(BIG_K, pairs((r) => r.big)));
   rows.push(
-    { figure: `CPU per message K=${BIG_K} ÷ K=1`, unit: '×', engine: all((r) => ratio(r.big.engine.fixed.cpuUsPerMsg, r.qos0.engine.fixed.cpuUsPerMsg)), relay: all((r) => ratio(r.big.relay.fixed.cpuUsPerMsg, r.qos0.relay.fixed.cpuUsPerMsg)), target: { text: '≤ 1.2×', limit: 1.2, on: 'value' }, digits: 2 },
-    { figure: 'idle RSS: server (start --no-broker --no-demo) vs relay', unit: 'MB', engine: all((r) => r.idle.rssMb), relay: all((r) => r.qos0.relay.rssIdleMb), target: { text: '≤ 90 MB', limit: 90, on: 'value' }, digits: 0 },
-    { figure: `server: PUT of the ${BIG_K}-rule document`, unit: 'ms', engine: all((r) => r.deploy.firstPutMs), digits: 0 },
-    { figure: `one-node deploy into ${BIG_K} rules: PUT round trip`, unit: 'ms', engine: all((r) => r.deploy.putMs), target: { text: '≤ 50 ms', limit: 50, on: 'value' }, digits: 0 },
-    { figure: '  of which engine.deploy', unit: 'ms', engine: all((r) => r.deploy.engineDeployMs), digits: 1 },
-    { figure: `messages lost on the ${BIG_K - 1} untouched rules`, unit: 'msgs', engine: all((r) => r.deploy.untouchedLost), target: { text: '0', limit: 0, on: 'value' }, digits: 0 },
+    { figure: `CPU per message K=${BIG_K} ÷ K=1`, unit: '×', engine: all((r) => ratio(r.big.engine?.fixed.cpuUsPerMsg ?? NaN_, r.qos0.engine?.fixed.cpuUsPerMsg ?? NaN_)), relay: all((r) => ratio(r.big.relay?.fixed.cpuUsPerMsg ?? NaN_, r.qos0.relay?.fixed.cpuUsPerMsg ?? NaN_)), target: { text: '≤ 1.2×', limit: 1.2, on: 'value' }, digits: 2 },
+    { figure: 'idle RSS: server (start --no-broker --no-demo) vs relay', unit: 'MB', engine: all((r) => r.idle?.rssMb), relay: all((r) => r.qos0.relay?.rssIdleMb), target: { text: '≤ 90 MB', limit: 90, on: 'value' }, digits: 0 },
+    { figure: `server: PUT of the ${BIG_K}-rule document`, unit: 'ms', engine: all((r) => r.deploy?.firstPutMs), digits: 0 },
+    { figure: `one-node deploy into ${BIG_K} rules: PUT round trip`, unit: 'ms', engine: all((r) => r.deploy?.putMs), target: { text: '≤ 50 ms', limit: 50, on: 'value' }, digits: 0 },
+    { figure: '  of which engine.deploy', unit: 'ms', engine: all((r) => r.deploy?.engineDeployMs), digits: 1 },
+    { figure: `messages lost on the ${BIG_K - 1} untouched rules`, unit: 'msgs', engine: all((r) => r.deploy?.untouchedLost), target: { text: '0', limit: 0, on: 'value' }, digits: 0 },
   );
   const results = rows.map(summarizeRow);
   const table = formatTable(rows, results);
   const notes = [
     `medians of ${reps} repetition(s); a ratio is taken within each repetition, then its median is shown.`,
     `K = ${SWEEP_K.join(', ')}: ${sweepReps} run each ([n=…]); K = 1 is the QoS 0 run, K = ${BIG_K} has ${reps}.`,
-    `broker-only closed loop (QoS 0): p50 ${fmt(all((r) => r.brokerLatency.p50))} ms, p99 ${fmt(all((r) => r.brokerLatency.p99))} ms per repetition.`,
-    `deploys: ${all((r) => `${r.deploy.untouchedSent} msgs to untouched rules, ${r.deploy.changedLost}/${r.deploy.changedSent} lost on the changed one`).join('; ')}.`,
+    `broker-only closed loop (QoS 0): p50 ${fmt(all((r) => r.brokerLatency?.p50))} ms, p99 ${fmt(all((r) => r.brokerLatency?.p99))} ms per repetition.`,
+    `deploys: ${repetitions.map((r) => (r.deploy ? `${r.deploy.untouchedSent} msgs to untouched rules, ${r.deploy.changedLost}/${r.deploy.changedSent} lost on the changed one` : 'failed')).join('; ')}.`,
+    ...(failures.length > 0 ? [`FAILED scenarios (their figures are n/a): ${failures.join('; ')}`] : []),
   ];
   const file = join(resultsDir, `${stamp}.json`);
   writeFileSync(
     file,
-    `${JSON.stringify({ startedAt: new Date(Date.now() - (performance.now() - began)).toISOString(), seconds: (performance.now() - began) / 1000, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version }, settings: { ...settings, reps, sweepReps, bigK: BIG_K, sweepK: SWEEP_K, deploy: DEPLOY, nodelay: args.nodelay }, results, repetitions, sweep, profiles, notes }, null, 2)}\n`,
+    `${JSON.stringify({ startedAt: new Date(Date.now() - (performance.now() - began)).toISOString(), seconds: (performance.now() - began) / 1000, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version }, settings: { ...settings, reps, sweepReps, bigK: BIG_K, sweepK: SWEEP_K, deploy: DEPLOY, nodelay: args.nodelay }, results, repetitions, sweep, profiles, failures, notes }, null, 2)}\n`,
   );
   writeFileSync(join(resultsDir, `${stamp}.txt`), `${table}\n\n${notes.join('\n')}\n`);
   process.stdout.write(`\n${table}\n\n${notes.map((n) => `  ${n}`).join('\n')}\n\nresult: ${file}  (${((performance.now() - began) / 1000).toFixed(0)} s)\n`);

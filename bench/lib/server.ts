@@ -108,7 +108,7 @@ export async function oneNodeDeploy(brokerUrl: string, options: { rules: number;
     const doc = rulesDocument({ rules, qos: 1, brokerUrl });
     const t0 = performance.now();
     const first = await putFlow(server.url, doc);
-    const subscribed = await waitSubscribed(clients, rules, t0, 30_000, () => server.child.exited());
+    const subscribed = await waitSubscribed(clients, rules, t0, 180_000, () => server.child.exited());
 
     const expected = new Set<string>();
     const received = new Set<string>();

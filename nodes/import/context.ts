@@ -1,7 +1,7 @@
 import type { BrokerEntryInput } from '../broker.ts';
 import { PLACEHOLDER_TYPE } from '../placeholder/definition.ts';
 import type { NrGraph } from './graph.ts';
-import { describeNrNode, type NrNode } from './node-red.ts';
+import type { NrNode } from './node-red.ts';
 import type { NodeReport, Outcome } from './report.ts';
 
 /** A node of the document being built. */
@@ -162,10 +162,5 @@ export class Scope {
       ...extra,
       message: extra.message ?? message,
     });
-  }
-
-  /** How this node is named in sentences. */
-  get label(): string {
-    return describeNrNode(this.node);
   }
 }

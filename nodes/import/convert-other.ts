@@ -66,7 +66,3 @@ export function convertConfigNode(s: Scope): void {
   s.listed('unsupported', `config node "${s.node.type}" has no topicflow equivalent`, { reason: `config node "${s.node.type}" has no topicflow equivalent` });
 }
 
-/** Explanations that convertUnknown would give, exported for the report of nodes inside subflows. */
-export function unsupportedReason(type: string): string {
-  return OTHER_REASONS[type] ?? `topicflow has no "${type}" node`;
-}

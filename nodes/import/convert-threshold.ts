@@ -17,12 +17,14 @@ export interface ThresholdPattern {
   /** A transform `path` op picking the tested field, when the switch tests one. */
   readonly path?: string;
   readonly config: Record<string, unknown>;
-  /** True when the second change node gives the ON value (e.g. rules "≤ X", "otherwise"). */
-  readonly swap: boolean;
   readonly differences: readonly string[];
 }
 
 type Rule = { readonly t: string; readonly x?: number; readonly y?: number };
+
+/** The open end of a one-sided range: every finite number is inside. */
+const LOWEST = -Number.MAX_VALUE;
+const HIGHEST = Number.MAX_VALUE;
 
 /** Find every switch that forms the pattern, by switch id. */
 export function findThresholdPatterns(cx: ConvertContext, nodes: readonly NrNode[]): Map<string, ThresholdPattern> {
@@ -67,7 +69,7 @@ function match(cx: ConvertContext, sw: NrNode): ThresholdPattern | undefined {
   const condition = conditionOf(rules[0]!, rules[1]!, Boolean(onChange));
   if (!condition) return undefined;
   const differences: string[] = [];
-  const [on, off] = condition.swap ? [values[1], values[0]] : [values[0], values[1]];
+  const [on, off] = [values[0], values[1]];
   const config: Record<string, unknown> = { ...condition.config, on, off, emit: onChange ? 'change' : 'every' };
   if (onChange?.emitFirst === false) config['emitFirst'] = false;
   if (onChange?.every) config['emit'] = 'every';
@@ -82,7 +84,7 @@ function match(cx: ConvertContext, sw: NrNode): ThresholdPattern | undefined {
     );
   }
   if (filter && onChange) differences.push(...filterKeyDifferences(cx, sw, filter));
-  return { switchNode: sw, changes: [changes[0]!, changes[1]!], ...(filter && onChange ? { filter } : {}), ...(field.path ? { path: field.path } : {}), config, swap: Boolean(condition.swap), differences };
+  return { switchNode: sw, changes: [changes[0]!, changes[1]!], ...(filter && onChange ? { filter } : {}), ...(field.path ? { path: field.path } : {}), config, differences };
 }
 
 function readRules(raw: unknown): Rule[] | undefined {
@@ -159,19 +161,22 @@ function filterMode(filter: NrNode, a: unknown, b: unknown): { emitFirst: boolea
  * The condition for rules [a → first value, b → second value]. `swap` means ON is the second
  * value. `band` is the dead band of a hysteresis pair (only sound with a change filter).
  */
-function conditionOf(a: Rule, b: Rule, onChange: boolean): { config: Record<string, unknown>; swap?: boolean; band?: [number, number] } | undefined {
+function conditionOf(a: Rule, b: Rule, onChange: boolean): { config: Record<string, unknown>; band?: [number, number] } | undefined {
   const complement: Record<string, string> = { gt: 'lte', lte: 'gt', gte: 'lt', lt: 'gte' };
   const exhaustive = b.t === 'else' || (b.t === complement[a.t] && b.x === a.x);
   if (exhaustive) {
+    // A threshold with "above X" keeps its state at exactly X (it switches OFF only below X);
+    // Node-RED's rules decide X itself. "between" and "outside" have no such band: each value
+    // is ON or OFF by itself, with both ends counted inside. So "> X" is "outside [lowest, X]".
     switch (a.t) {
       case 'gt':
-        return { config: { above: a.x } };
-      case 'lte':
-        return { config: { above: a.x }, swap: true };
-      case 'lt':
-        return { config: { below: a.x } };
+        return { config: { outside: [LOWEST, a.x] } };
       case 'gte':
-        return { config: { below: a.x }, swap: true };
+        return { config: { between: [a.x, HIGHEST] } };
+      case 'lt':
+        return { config: { outside: [a.x, HIGHEST] } };
+      case 'lte':
+        return { config: { between: [LOWEST, a.x] } };
       case 'btwn': {
         if (b.t !== 'else') return undefined;
         const low = Math.min(a.x!, a.y!);

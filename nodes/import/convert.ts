@@ -143,16 +143,28 @@ function convertPattern(cx: ConvertContext, p: ThresholdPattern): void {
     dy: pathId ? (first.y ?? 0) - (p.switchNode.y ?? 0) : 0,
   });
   if (pathId) s.wire(pathId, thresholdId);
-  const condition = ['above', 'below', 'between'].map((k) => (p.config[k] !== undefined ? `${k} ${JSON.stringify(p.config[k])}` : '')).join('');
-  s.done({ kind: 'nodes', entry: [pathId ?? thresholdId], exits: [[], []] }, `threshold ${thresholdId} (${condition}, emit ${String(p.config['emit'])})`);
+  s.done({ kind: 'nodes', entry: [pathId ?? thresholdId], exits: [[], []] }, `threshold ${thresholdId}: ${describeCondition(p.config)}, sending ${p.config['emit'] === 'change' ? 'only changes' : 'every value'}`);
   const exitsAfterChange = p.filter ? [] : [thresholdId];
   p.changes.forEach((change, i) => {
-    const role = JSON.stringify(p.config[(i === 1) === p.swap ? 'on' : 'off']);
+    const role = JSON.stringify(p.config[i === 0 ? 'on' : 'off']);
     cx.scope(change).done({ kind: 'nodes', entry: [], exits: [exitsAfterChange] }, `folded into threshold ${thresholdId}: its value ${role} is what the threshold sends`, { becomes: [thresholdId] });
   });
   if (p.filter) {
     cx.scope(p.filter).done({ kind: 'nodes', entry: [], exits: [[thresholdId]] }, `folded into threshold ${thresholdId}, which sends only when its state changes`, { becomes: [thresholdId] });
   }
+}
+
+/** "ON above 25", with the open ends of one-sided ranges read back as a person wrote them. */
+function describeCondition(config: Record<string, unknown>): string {
+  const range = (config['between'] ?? config['outside']) as [number, number] | undefined;
+  if (config['above'] !== undefined) return `ON above ${config['above']}, OFF below ${Number(config['above']) - Number(config['hysteresis'] ?? 0)}`;
+  if (config['below'] !== undefined) return `ON below ${config['below']}, OFF above ${Number(config['below']) + Number(config['hysteresis'] ?? 0)}`;
+  if (!range) return 'ON/OFF';
+  const [low, high] = range;
+  const inside = config['between'] !== undefined;
+  if (low === -Number.MAX_VALUE) return inside ? `ON at ${high} or below` : `ON above ${high}`;
+  if (high === Number.MAX_VALUE) return inside ? `ON at ${low} or above` : `ON below ${low}`;
+  return inside ? `ON from ${low} to ${high}` : `ON below ${low} or above ${high}`;
 }
 
 /** Nodes downstream of a converted filter (switch or dropping range): unmatched messages reach them as unavailable. */

@@ -12,14 +12,29 @@ import { formatPath, parsePath } from '../transform/path.ts';
  * NaN — makes every comparison false.
  */
 const HELPERS: Record<string, { readonly uses: readonly string[]; readonly code: string }> = {
-  jsNum: {
+  jsStr: {
     uses: [],
+    // JavaScript's String(value), which `value + ""` and comparisons with objects use: a list
+    // joins its items with "," (null items as ""), an object is "[object Object]".
+    code:
+      '$jsStr := function($a) {(' +
+      ' $t := $exists($a) ? $type($a) : "undefined";' +
+      ' $t = "string" ? $a : $t = "undefined" ? "undefined" : $t = "null" ? "null" : $t = "object" ? "[object Object]" :' +
+      ' $t = "array" ? ($count($a) = 0 ? "" : $join([$map($a, function($e) { $type($e) = "null" ? "" : $jsStr($e) })], ",")) : $string($a) )}',
+  },
+  jsPrim: {
+    uses: ['jsStr'],
+    // JavaScript turns an object or list into text before comparing it with anything.
+    code: '$jsPrim := function($a) { $type($a) in ["object", "array"] ? $jsStr($a) : $a }',
+  },
+  jsNum: {
+    uses: ['jsPrim'],
     // JavaScript's Number(): numbers as they are, true → 1, null and "" → 0, decimal or hex text
     // → its value, anything else NaN. $number only takes JSON's grammar, so "+5", "007", "5."
     // and ".5" are first rewritten into it.
     code:
-      '$jsNum := function($a) {(' +
-      ' $t := $type($a);' +
+      '$jsNum := function($x) {(' +
+      ' $a := $jsPrim($x); $t := $type($a);' +
       ' $t = "number" ? $a : $t = "boolean" ? ($a ? 1 : 0) : $t = "null" ? 0 :' +
       ' $t = "string" ? ( $s := $trim($a);' +
       ' $s = "" ? 0 :' +
@@ -33,27 +48,20 @@ const HELPERS: Record<string, { readonly uses: readonly string[]; readonly code:
   jsEq: {
     uses: ['jsNum'],
     // JavaScript's ==: two objects are never equal (different objects), null only equals
-    // null/undefined, the same type compares values, mixed types compare as numbers.
+    // null/undefined, an object is compared as its text, the same type compares values,
+    // mixed types compare as numbers.
     code:
-      '$jsEq := function($a, $b) {(' +
-      ' $ta := $exists($a) ? $type($a) : "undefined"; $tb := $exists($b) ? $type($b) : "undefined";' +
-      ' $ta in ["object", "array"] or $tb in ["object", "array"] ? false :' +
-      ' $ta in ["null", "undefined"] or $tb in ["null", "undefined"] ? ($ta in ["null", "undefined"] and $tb in ["null", "undefined"]) :' +
-      ' $ta = $tb ? $a = $b : ($jsNum($a) = $jsNum($b)) = true )}',
-  },
-  jsStr: {
-    uses: [],
-    // JavaScript's `value + ""`, which Node-RED's "contains" and "matches regex" rules test.
-    code:
-      '$jsStr := function($a) {(' +
-      ' $t := $exists($a) ? $type($a) : "undefined";' +
-      ' $t = "string" ? $a : $t = "undefined" ? "undefined" : $t = "null" ? "null" : $t = "object" ? "[object Object]" : $t = "array" ? $join($a.$string($), ",") : $string($a) )}',
+      '$jsEq := function($x, $y) {(' +
+      ' $tx := $exists($x) ? $type($x) : "undefined"; $ty := $exists($y) ? $type($y) : "undefined";' +
+      ' $tx in ["object", "array"] and $ty in ["object", "array"] ? false :' +
+      ' $tx in ["null", "undefined"] or $ty in ["null", "undefined"] ? ($tx in ["null", "undefined"] and $ty in ["null", "undefined"]) :' +
+      ' ( $a := $jsPrim($x); $b := $jsPrim($y); $type($a) = $type($b) ? $a = $b : ($jsNum($a) = $jsNum($b)) = true ) )}',
   },
 };
 
 function relational(name: string, op: string): string {
-  // Two strings compare as text (JavaScript does), anything else as numbers.
-  return `$${name} := function($a, $b) { $type($a) = "string" and $type($b) = "string" ? $a ${op} $b : ($jsNum($a) ${op} $jsNum($b)) = true }`;
+  // Objects become text first; two texts compare as text (JavaScript does), anything else as numbers.
+  return `$${name} := function($x, $y) {( $a := $jsPrim($x); $b := $jsPrim($y); $type($a) = "string" and $type($b) = "string" ? $a ${op} $b : ($jsNum($a) ${op} $jsNum($b)) = true )}`;
 }
 
 /** The names of the helpers an expression uses, in the order they must be defined. */

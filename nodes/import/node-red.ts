@@ -77,8 +77,3 @@ export function flag(node: NrNode, key: string, fallback = false): boolean {
   if (value === false || value === 'false') return false;
   return fallback;
 }
-
-/** How a node is named in a report line: `switch "Too hot?"` or `switch 3f2a…`. */
-export function describeNrNode(node: NrNode): string {
-  return node.name ? `${node.type} "${node.name}"` : `${node.type} ${node.id}`;
-}

@@ -55,6 +55,21 @@ export function ruleOperand(v: unknown, vt: string | undefined): Operand | { rea
 }
 
 const RELATIONAL: Record<string, string> = { lt: 'jsLt', lte: 'jsLe', gt: 'jsGt', gte: 'jsGe' };
+const OPERATOR: Record<string, string> = { lt: '<', lte: '<=', gt: '>', gte: '>=' };
+
+/**
+ * A comparison with a constant, with JSONata's own operator first when the value has the
+ * constant's type — the usual case (a number against a number), and the one a person reads —
+ * and the JavaScript helper for everything else.
+ */
+function fastPath(rule: NrRule, b: string, op: string, general: string): string {
+  const o = ruleOperand(rule.v, rule.vt);
+  if (!('constant' in o)) return general;
+  const type = typeof o.constant === 'number' ? 'number' : typeof o.constant === 'string' ? 'string' : undefined;
+  // Only equality is the same for two texts; JavaScript orders two texts as text too, so the
+  // fast path holds for relational operators on texts as well.
+  return type ? `($type($v) = "${type}" ? $v ${op} ${b} : ${general})` : general;
+}
 
 /** The condition of one rule on `$v`. `else` is not handled here: it depends on the other rules. */
 export function ruleCondition(rule: NrRule): RuleResult {
@@ -71,9 +86,9 @@ export function ruleCondition(rule: NrRule): RuleResult {
   if (t in RELATIONAL || t === 'eq' || t === 'neq') {
     const b = operand(rule.v, rule.vt);
     if (typeof b !== 'string') return { ok: false, reason: b.reason };
-    if (t === 'eq') return done(`$jsEq($v, ${b})`);
-    if (t === 'neq') return done(`$not($jsEq($v, ${b}))`);
-    return done(`$${RELATIONAL[t]}($v, ${b})`);
+    if (t === 'eq') return done(fastPath(rule, b, '=', `$jsEq($v, ${b})`));
+    if (t === 'neq') return done(fastPath(rule, b, '!=', `$not($jsEq($v, ${b}))`));
+    return done(fastPath(rule, b, OPERATOR[t]!, `$${RELATIONAL[t]}($v, ${b})`));
   }
   switch (t) {
     case 'btwn': {
@@ -173,21 +188,28 @@ function escapeSlashes(pattern: string): string {
  * "otherwise"; with "stop after first match" a port gets a message only if no earlier port did.
  */
 export function portCondition(conditions: readonly (string | 'else')[], port: number, stopAtFirst: boolean): { bindings: string[]; test: string } {
+  // Which rules this port depends on: with "stop after first match" every earlier one; with
+  // "check all", its own rule, or for "otherwise" the rules back to the previous otherwise —
+  // which in turn needs the rules before that one, when it matched only if none of them did.
+  const needed = new Set<number>([port]);
+  if (stopAtFirst) for (let i = 0; i < port; i++) needed.add(i);
+  else if (conditions[port] === 'else') for (let i = 0; i < port; i++) needed.add(i);
   const bindings: string[] = [];
   let flag = 'true';
   for (let i = 0; i <= port; i++) {
+    if (!needed.has(i)) continue;
     const cond = conditions[i]!;
     // The flag ("nothing matched since the last otherwise") is only worked out when an
     // "otherwise" up to this port needs it.
-    const needed = conditions.slice(i + 1, port + 1).includes('else');
+    const later = conditions.slice(i + 1, port + 1).includes('else');
     if (cond === 'else') {
       bindings.push(`$r${i} := ${flag}`);
-      if (needed) bindings.push(`$f${i} := $not($r${i})`);
+      if (later) bindings.push(`$f${i} := $not($r${i})`);
     } else {
       bindings.push(`$r${i} := (${cond}) = true`);
-      if (needed) bindings.push(`$f${i} := ${flag === 'true' ? '' : `${flag} and `}$not($r${i})`);
+      if (later) bindings.push(`$f${i} := ${flag === 'true' ? '' : `${flag} and `}$not($r${i})`);
     }
-    if (needed) flag = `$f${i}`;
+    if (later) flag = `$f${i}`;
   }
   const earlier = Array.from({ length: port }, (_, i) => `$r${i}`);
   const test = stopAtFirst && earlier.length > 0 ? `$r${port} and $not(${earlier.join(' or ')})` : `$r${port}`;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { numericLeaves, parseSeenPayload, sampleBeforeOp, topicsMatching, type GraphNode } from '../../editor/src/lib/schema-form-paths.ts';
+import { numericLeaves, parseSeenPayload, sampleBeforeOp, suggestTopics, topicsMatching, type GraphNode } from '../../editor/src/lib/schema-form-paths.ts';
 import type { SeenTopic } from '../../nodes/protocol.ts';
 import { parsePath, readPath } from '../../nodes/transform/path.ts';
 
@@ -90,4 +90,23 @@ test('sampleBeforeOp survives cycles', () => {
     { id: 'b', data: { type: 'transform', config: { ops: [] } } },
   ];
   assert.equal(sampleBeforeOp('a', 0, loop, [{ source: 'a', target: 'b' }, { source: 'b', target: 'a' }], topics), undefined);
+});
+
+test('suggestTopics: a typed filter lists what it matches, typed text what contains it, nothing typed lists all with matches first', () => {
+  const topics = [
+    seen('zigbee2mqtt/kitchen/th_sensor', '{}'),
+    seen('zigbee2mqtt/bedroom/th_sensor', '{}'),
+    seen('zigbee2mqtt/kitchen_fan_plug/set', '{}'),
+    seen('tele/dehumidifier/SENSOR', '{}', undefined, 'other'),
+  ];
+  const names = (list: SeenTopic[]) => list.map((t) => t.topic);
+  assert.deepEqual(names(suggestTopics('zigbee2mqtt/+room/th_sensor', 'filter', 'home', topics)), ['zigbee2mqtt/bedroom/th_sensor', 'zigbee2mqtt/kitchen/th_sensor']);
+  assert.deepEqual(names(suggestTopics('KITCHEN', 'name', 'home', topics)), ['zigbee2mqtt/kitchen/th_sensor', 'zigbee2mqtt/kitchen_fan_plug/set']);
+  assert.deepEqual(names(suggestTopics('{room}_fan', 'name', 'home', topics)), [], 'a template matches no seen topic');
+  assert.deepEqual(names(suggestTopics('zigbee2mqtt/+/set', 'filter', 'home', topics, false)), [
+    'zigbee2mqtt/kitchen_fan_plug/set',
+    'zigbee2mqtt/bedroom/th_sensor',
+    'zigbee2mqtt/kitchen/th_sensor',
+  ]);
+  assert.equal(suggestTopics('', 'filter', undefined, topics).length, 4, 'no broker chosen: every broker');
 });

@@ -18,6 +18,7 @@ import {
   isErrorEntry,
   type LiveBuffer,
 } from '../../editor/src/lib/live-batch.ts';
+import { previewValue, sizeLabel } from '../../editor/src/lib/debug-format.ts';
 import { parseTestPayload, sampleTopic } from '../../editor/src/lib/test-value.ts';
 import type { LiveState } from '../../editor/src/store/types.ts';
 
@@ -139,7 +140,8 @@ describe('debug sampling', () => {
   it(`keeps at most ${DEBUG_KEEP} entries, counting the older ones dropped`, () => {
     let state = liveState();
     let seq = 1;
-    for (let flush = 0; flush < 12; flush++) {
+    const flushes = Math.ceil(DEBUG_KEEP / DEBUG_PER_FLUSH) + 3;
+    for (let flush = 0; flush < flushes; flush++) {
       const buffer = emptyBuffer();
       for (let i = 0; i < DEBUG_PER_FLUSH; i++) bufferDebug(buffer, event(flush * 100 + i), false);
       const result = applyBuffer(state, buffer, { edges, now: 0, nextSeq: seq });
@@ -147,8 +149,8 @@ describe('debug sampling', () => {
       state = { ...state, ...result.patch };
     }
     assert.equal(state.debug.length, DEBUG_KEEP);
-    assert.equal(state.debugDropped, 12 * DEBUG_PER_FLUSH - DEBUG_KEEP);
-    assert.equal(state.debug.at(-1)!.seq, 12 * DEBUG_PER_FLUSH);
+    assert.equal(state.debugDropped, flushes * DEBUG_PER_FLUSH - DEBUG_KEEP);
+    assert.equal(state.debug.at(-1)!.seq, flushes * DEBUG_PER_FLUSH);
   });
 
   it('while paused, messages are counted as dropped, not kept', () => {
@@ -230,4 +232,37 @@ describe('test values typed by hand', () => {
     ['plain/topic', 'plain/topic'],
   ];
   for (const [filter, topic] of topics) it(`${filter} → ${topic}`, () => assert.equal(sampleTopic(filter), topic));
+});
+
+describe('debug value previews', () => {
+  it('shows short values whole', () => {
+    assert.equal(previewValue({ state: 'ON' }), '{"state":"ON"}');
+    assert.equal(previewValue([1, 2, 3]), '[1,2,3]');
+    assert.equal(previewValue('ON'), 'ON');
+    assert.equal(previewValue(null), 'null');
+  });
+
+  it('cuts long values at the limit, with an ellipsis', () => {
+    const text = previewValue('x'.repeat(500), 80);
+    assert.equal(text.length, 80);
+    assert.ok(text.endsWith('…'));
+    const list = previewValue(Array.from({ length: 1000 }, (_, i) => i), 80);
+    assert.equal(list.length, 80);
+    assert.ok(list.startsWith('[0,1,2,3'));
+    assert.doesNotMatch(list, /null/);
+  });
+
+  it('does not walk all of a huge object', () => {
+    let visited = 0;
+    const huge = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i]));
+    const spy = new Proxy(huge, { get: (t, k) => ((visited += 1), Reflect.get(t, k)) });
+    const text = previewValue(spy, 80);
+    assert.ok(text.length <= 80);
+    assert.ok(visited < 100_000, `visited ${visited} keys`);
+  });
+
+  it('labels sizes', () => {
+    assert.equal(sizeLabel([1, 2]), '[2]');
+    assert.equal(sizeLabel({ a: 1 }), '{1}');
+  });
 });

@@ -126,6 +126,21 @@ test('a 409 opens the conflict; overwrite re-sends based on their rev', async ()
   assert.equal(state().server.conflict, undefined);
 });
 
+test('an overwrite that stops at new warnings is still based on their rev after "deploy anyway"', async () => {
+  editThreshold();
+  const warning: Problem = { code: 'node.unwired', nodeId: 'dbg', message: 'debug "dbg" is not wired' };
+  serve({
+    'POST /api/flows/validate': [valid(), valid([warning])],
+    'PUT /api/flows': [{ status: 409, body: { error: { code: 'conflict', message: 'stale', details: { rev: 'r7' } } } }, deployed('r8')],
+  });
+  assert.equal(await deployFlow(), 'conflict');
+  assert.equal(await overwriteTheirs(), 'confirm');
+  assert.equal(await deployFlow({ acceptWarnings: true }), 'deployed');
+  const put = calls.filter((c) => c.method === 'PUT');
+  assert.equal(put[1]!.headers['If-Match'], '"r7"');
+  assert.equal(state().server.overwriteRev, undefined);
+});
+
 test('after a 409, "load theirs" shows their flow as deployed, and one undo brings ours back', async () => {
   editThreshold();
   const theirs = sampleDocument();

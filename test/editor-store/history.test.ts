@@ -226,3 +226,12 @@ test('setting positions (auto layout) is one step', () => {
   state().undo();
   assert.deepEqual(node('in1')?.position, { x: 0, y: 0 });
 });
+
+test('a drag that moved nothing does not swallow later edits into the next move', () => {
+  beginDrag(); // grabbed, let go without a position change: no drop event follows
+  state().updateNode('th1', { config: { ...node('th1')!.data.config, above: 40 } });
+  state().onNodesChange([{ type: 'position', id: 'in1', position: { x: 10, y: 0 }, dragging: false }]); // an arrow key
+  state().undo();
+  assert.deepEqual(node('in1')?.position, { x: 0, y: 0 });
+  assert.equal(node('th1')?.data.config['above'], 40, 'undoing the move keeps the config edit');
+});

@@ -4,7 +4,6 @@
  * (and the dialog says so) while the edges follow the renamed nodes.
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
@@ -12,7 +11,7 @@ import { startAedes, type TestBroker } from '../support/brokers.ts';
 import { ROOT, useBrowser } from '../support/browser.ts';
 import { suiteNeeds } from '../support/requirements.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { allEdges, allNodes, assertEventually, dialog, edge, expectChangeCount, node, nodeIds } from './ui.ts';
+import { allEdges, allNodes, assertEventually, dialog, edge, exampleFlow, expectChangeCount, node, nodeIds, type ExampleDocument } from './ui.ts';
 
 const SUITE = 'editor: import by file and by paste';
 const EXAMPLE = join(ROOT, 'flows', 'zigbee-temperature-fan.json');
@@ -47,11 +46,10 @@ describe(SUITE, suiteNeeds('chromium', SUITE), () => {
   let t: TestServer;
   let broker: TestBroker;
   /** The example, its broker pointed at the test broker. */
-  let example: { brokers: { url: string }[]; nodes: { id: string }[]; edges: { source: string; target: string }[] };
+  let example: ExampleDocument;
   before(async () => {
     broker = await startAedes();
-    example = JSON.parse(await readFile(EXAMPLE, 'utf8'));
-    example.brokers[0]!.url = broker.url;
+    example = await exampleFlow('zigbee-temperature-fan.json', broker.url);
   });
   after(async () => broker?.stop());
   beforeEach(async () => (t = await startTestServer({ connectTimeoutMs: 3000 })));

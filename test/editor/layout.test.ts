@@ -4,46 +4,57 @@
  * usable (a palette drop works, a selected node's form is reachable).
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { DESKTOP, ROOT, TABLET, useBrowser, type PageElement, type PageWindow } from '../support/browser.ts';
+import { startAedes, type TestBroker } from '../support/brokers.ts';
+import { DESKTOP, TABLET, useBrowser, type PageElement, type PageWindow } from '../support/browser.ts';
 import { suiteNeeds } from '../support/requirements.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { join } from 'node:path';
-import { allNodes, assertEventually, configPanel, deployButton, dragFromPalette, paletteItem, pane, putFlows, selectNode, sidebarTab } from './ui.ts';
+import { allNodes, assertEventually, configPanel, deployButton, dragFromPalette, exampleFlow, node, paletteItem, pane, putFlows, selectNode, sidebarTab } from './ui.ts';
 
 const SUITE = 'editor: layout at laptop and tablet sizes';
 
-/**
- * The element is visible, lies inside the viewport, and the point at its centre hits it (or
- * something inside it): nothing covers it.
- */
-async function assertReachable(page: Page, locator: Locator, what: string): Promise<{ x: number; y: number; width: number; height: number }> {
-  await locator.waitFor({ state: 'visible' });
+/** Where the element is, and whether it is on screen and on top at its centre (not covered). */
+async function reachability(page: Page, locator: Locator): Promise<{ ok: boolean; why: string; box?: { x: number; y: number; width: number; height: number } }> {
+  if (!(await locator.isVisible())) return { ok: false, why: 'not visible' };
   const box = await locator.boundingBox();
-  assert.ok(box, `${what} has a box`);
+  if (!box) return { ok: false, why: 'no box' };
   const viewport = page.viewportSize()!;
-  assert.ok(box.x >= -1 && box.y >= -1 && box.x + box.width <= viewport.width + 1 && box.y + box.height <= viewport.height + 1,
-    `${what} lies inside the ${viewport.width}×${viewport.height} viewport: ${JSON.stringify(box)}`);
+  if (box.x < -1 || box.y < -1 || box.x + box.width > viewport.width + 1 || box.y + box.height > viewport.height + 1) {
+    return { ok: false, why: `outside the ${viewport.width}×${viewport.height} viewport: ${JSON.stringify(box)}`, box };
+  }
   const hit = await locator.evaluate((el: PageElement) => {
     const r = el.getBoundingClientRect();
     const top = (globalThis as unknown as PageWindow).document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
     return { ok: top !== null && (top === el || el.contains(top)), top: top ? `${top.tagName.toLowerCase()}.${String(top.className)}` : 'nothing' };
   });
-  assert.ok(hit.ok, `${what} is not covered at its centre (the point hits ${hit.top})`);
-  return box;
+  return { ok: hit.ok, why: hit.ok ? 'ok' : `covered at its centre by ${hit.top}`, box };
+}
+
+/**
+ * The element is visible, lies inside the viewport, and the point at its centre hits it (or
+ * something inside it): nothing covers it. Retried briefly, for drawers that slide in.
+ */
+async function assertReachable(page: Page, locator: Locator, what: string): Promise<void> {
+  let last = { ok: false, why: 'not checked' };
+  await assertEventually(async () => (last = await reachability(page, locator)).ok, `${what} is reachable`, 3000).catch((error: Error) => {
+    throw new Error(`${error.message}: ${last.why}`);
+  });
 }
 
 describe(SUITE, suiteNeeds('chromium', SUITE), () => {
   const browser = useBrowser('layout');
   let t: TestServer;
+  let broker: TestBroker;
   before(async () => {
-    t = await startTestServer();
-    const example = JSON.parse(await readFile(join(ROOT, 'flows', 'zigbee-temperature-fan.json'), 'utf8'));
-    await putFlows(t, example);
+    broker = await startAedes();
+    t = await startTestServer({ connectTimeoutMs: 3000 });
+    await putFlows(t, await exampleFlow('zigbee-temperature-fan.json', broker.url));
   });
-  after(async () => t?.close());
+  after(async () => {
+    await t?.close();
+    await broker?.stop();
+  });
 
   for (const [label, viewport] of [['laptop-1280x800', DESKTOP], ['tablet-820x1180', TABLET]] as const) {
     it(`palette, canvas, sidebar and deploy are usable at ${viewport.width}×${viewport.height}`, async (ctx) => {
@@ -52,24 +63,30 @@ describe(SUITE, suiteNeeds('chromium', SUITE), () => {
       await assertEventually(async () => (await allNodes(page).count()) === 5, 'the example flow is on the canvas');
 
       await assertReachable(page, deployButton(page), 'the deploy button');
-      await assertReachable(page, paletteItem(page, 'mqtt-in'), 'the palette item "MQTT in"');
-      await assertReachable(page, paletteItem(page, 'debug'), 'the palette item "Debug"');
+      for (const type of ['mqtt-in', 'transform', 'threshold', 'mqtt-out', 'debug']) await assertReachable(page, paletteItem(page, type), `the palette item ${type}`);
       const canvas = await pane(page).boundingBox();
       assert.ok(canvas, 'the canvas is shown');
-      assert.ok(canvas.width >= Math.min(400, viewport.width * 0.4) && canvas.height >= 300, `the canvas is big enough to work on: ${JSON.stringify(canvas)}`);
-      for (const tab of [/^node/i, /brokers/i, /debug/i]) await assertReachable(page, sidebarTab(page, tab), `the sidebar tab ${tab}`);
+      assert.ok(canvas.width >= Math.min(500, viewport.width * 0.5) && canvas.height >= 400, `the canvas is big enough to work on: ${JSON.stringify(canvas)}`);
+      // Every example node is on screen after the initial fit, none under the palette or the panel.
+      for (const id of ['sensors', 'temperature', 'hot', 'fan', 'log']) await assertReachable(page, node(page, id), `node ${id}`);
+      await ui.screenshot(`${label}-canvas`);
 
-      // Every example node is on screen after the initial fit, and none sits under the palette.
-      for (const id of ['sensors', 'temperature', 'hot', 'fan', 'log']) {
-        await assertReachable(page, page.locator(`.react-flow__node[data-id="${id}"]`), `node ${id}`);
+      // The side panel: a column on a laptop, a drawer on a tablet opened from the toolbar.
+      if (!(await reachability(page, sidebarTab(page, /^node/i))).ok) {
+        await page.getByRole('button', { name: /side panel/i }).first().click();
       }
+      for (const tab of [/^node/i, /^brokers/i, /^topics/i, /^debug/i]) await assertReachable(page, sidebarTab(page, tab), `the sidebar tab ${tab}`);
+      await assertReachable(page, deployButton(page), 'the deploy button with the side panel open');
 
       // Usable: a drop from the palette lands, and the selected node's form can be typed in.
-      const added = await dragFromPalette(page, 'debug', { x: Math.min(200, canvas.width / 3), y: canvas.height - 80 });
+      if (viewport.width < 1180) await page.getByRole('button', { name: /close the side panel/i }).click();
+      const added = await dragFromPalette(page, 'debug', { x: Math.min(200, canvas.width / 3), y: canvas.height - 120 });
       await selectNode(page, added);
-      const firstField = configPanel(page).locator('input, select, textarea').first();
-      await assertReachable(page, firstField, `the first field of ${added}'s form`);
-      await ui.screenshot(label);
+      const nameField = configPanel(page).getByLabel(/^name$/i);
+      await assertReachable(page, nameField, `the name field of ${added}'s form`);
+      await nameField.fill('Tablet check');
+      await assertEventually(async () => /Tablet check/.test(await node(page, added).innerText()), 'the typed name shows on the canvas');
+      await ui.screenshot(`${label}-form`);
     });
   }
 });

@@ -146,15 +146,20 @@ describe(SUITE, suiteNeeds('chromium', SUITE), () => {
     assert.ok(worstFrame < RESPONSIVE_MS, `no frame gap of ${RESPONSIVE_MS} ms or more during the flood: ${figures}`);
     assert.ok(worstTask < RESPONSIVE_MS, `no long task of ${RESPONSIVE_MS} ms or more during the flood: ${figures}`);
 
-    // The panel says how many of the flood it did not show.
+    // The panel says how many of the flood it did not show: every flood message is either
+    // in the list or counted as dropped (counts of a node gone quiet arrive a moment later).
     await openSidebarTab(page, /debug/i);
     let dropped: number | undefined;
+    let shown = 0;
     await assertEventually(
-      async () => (dropped = droppedCount(await debugPanel(page).innerText())) !== undefined && dropped >= total / 2,
-      `the debug panel says it dropped most of the ${total} flood messages (says ${dropped})`,
+      async () => {
+        dropped = droppedCount(await debugPanel(page).innerText());
+        shown = await debugPanel(page).getByText('sensors/flood/temperature', { exact: true }).count();
+        return dropped !== undefined && shown + dropped === total;
+      },
+      `the debug panel accounts for all ${total} flood messages (shows ${shown}, says ${dropped} dropped)`,
       5000,
     );
-    const shown = await debugPanel(page).getByText(/sensors\/flood\/temperature/).count();
     assert.ok(shown < total / 10, `the panel shows a bounded number of flood messages, not all ${total} (shows ${shown})`);
     await ui.screenshot('2-after-flood');
   });

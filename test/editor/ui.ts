@@ -5,9 +5,11 @@
  * data-testids only where nothing else names the element (palette items, deploy button).
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Locator, Page } from 'playwright-core';
-import type { PageElement } from '../support/browser.ts';
+import { ROOT, type PageElement } from '../support/browser.ts';
 import type { TestServer } from '../support/test-server.ts';
 
 export const node = (page: Page, id: string): Locator => page.locator(`.react-flow__node[data-id="${id}"]`);
@@ -216,6 +218,20 @@ export async function putFlows(t: TestServer, doc: unknown, rev?: string | null)
   return reply.json<{ rev: string }>().rev;
 }
 
+/** An example of flows/, its broker entries pointed at `brokerUrl` (a test broker). */
+export async function exampleFlow(file: string, brokerUrl: string): Promise<ExampleDocument> {
+  const doc = JSON.parse(await readFile(join(ROOT, 'flows', file), 'utf8')) as ExampleDocument;
+  for (const broker of doc.brokers) broker.url = brokerUrl;
+  return doc;
+}
+
+export interface ExampleDocument {
+  name: string;
+  brokers: { id: string; url: string }[];
+  nodes: { id: string; type: string; config: Record<string, unknown> }[];
+  edges: { source: string; target: string }[];
+}
+
 /** A small valid flow without brokers: inject → threshold → debug. */
 export function injectThresholdDebug(name = 'Test flow') {
   return {
@@ -232,4 +248,9 @@ export function injectThresholdDebug(name = 'Test flow') {
       { source: 'hot', target: 'log' },
     ],
   };
+}
+
+/** `text` as a regular expression matching itself. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

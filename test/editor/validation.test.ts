@@ -6,24 +6,24 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page, Request } from 'playwright-core';
 import { thresholdNode } from '../../nodes/threshold/definition.ts';
-import { validateTopicFilter } from '../../nodes/topic/filter.ts';
+import { mqttInNode } from '../../nodes/mqtt-in/definition.ts';
 import { startAedes, type TestBroker } from '../support/brokers.ts';
 import { useBrowser } from '../support/browser.ts';
 import { suiteNeeds } from '../support/requirements.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { allNodes, assertEventually, configPanel, deployButton, injectThresholdDebug, putFlows, selectNode, serverFlows } from './ui.ts';
+import { allNodes, assertEventually, configPanel, deployButton, escapeRegExp, injectThresholdDebug, node, putFlows, selectNode, serverFlows } from './ui.ts';
 
 const SUITE = 'editor: inline validation blocks deploy';
 
-/** The message the shared schema gives for `config` (what the form must show). */
-function thresholdMessage(config: Record<string, unknown>): string {
-  const parsed = thresholdNode.config.safeParse(config);
-  assert.ok(!parsed.success);
+/** The message the node type's shared schema gives for `config`: what the form must show. */
+function schemaMessage(definition: typeof thresholdNode | typeof mqttInNode, config: Record<string, unknown>): string {
+  const parsed = definition.config.safeParse(config);
+  assert.ok(!parsed.success, `the schema refuses ${JSON.stringify(config)}`);
   return parsed.error.issues[0]!.message;
 }
 
 /** Deploying is refused: the button is disabled, or pressing it sends no PUT and says why. */
-async function assertDeployBlocked(page: Page, t: TestServer, rev: string | null): Promise<void> {
+async function assertDeployBlocked(page: Page, t: TestServer, rev: string | null, message: string): Promise<void> {
   const puts: Request[] = [];
   const onRequest = (request: Request): void => {
     if (request.method() === 'PUT' && request.url().endsWith('/api/flows')) puts.push(request);
@@ -33,7 +33,9 @@ async function assertDeployBlocked(page: Page, t: TestServer, rev: string | null
     const button = deployButton(page);
     if (await button.isEnabled()) {
       await button.click();
-      await page.waitForTimeout(700);
+      const status = page.getByTestId('deploy-status');
+      await assertEventually(async () => (await status.innerText().catch(() => '')).includes(message), `the toolbar says why the deploy is refused ("${message}")`);
+      await page.waitForTimeout(300);
     }
     assert.equal(puts.length, 0, 'no deploy request may leave the page while a field is invalid');
   } finally {
@@ -68,11 +70,12 @@ describe(SUITE, suiteNeeds('chromium', SUITE), () => {
     await selectNode(page, 'hot');
     const field = configPanel(page).getByLabel(/^hysteresis/i);
     await field.fill('-1');
-    const message = thresholdMessage({ above: 25, hysteresis: -1 });
+    const message = schemaMessage(thresholdNode, { above: 25, hysteresis: -1 });
     await assertEventually(async () => (await configPanel(page).getByText(message).count()) > 0, `the form shows "${message}"`);
     await assertEventually(async () => (await field.getAttribute('aria-invalid')) === 'true', 'the field is marked invalid');
+    assert.match(await node(page, 'hot').innerText(), new RegExp(escapeRegExp(message)), 'the node on the canvas shows the problem too');
     await ui.screenshot('hysteresis-invalid');
-    await assertDeployBlocked(page, t, rev);
+    await assertDeployBlocked(page, t, rev, message);
 
     // Fixing the field clears the error.
     await field.fill('0.5');
@@ -86,12 +89,11 @@ describe(SUITE, suiteNeeds('chromium', SUITE), () => {
     await selectNode(page, 'sensors');
     const field = configPanel(page).getByLabel(/^topic/i);
     await field.fill('a/#/b');
-    const message = validateTopicFilter('a/#/b');
-    assert.ok(message);
+    const message = schemaMessage(mqttInNode, { broker: 'home', topic: 'a/#/b' });
     await assertEventually(async () => (await configPanel(page).getByText(message, { exact: false }).count()) > 0, `the form shows "${message}"`);
     await assertEventually(async () => (await field.getAttribute('aria-invalid')) === 'true', 'the field is marked invalid');
-    // The node on the canvas shows it has a problem too.
+    assert.match(await node(page, 'sensors').innerText(), new RegExp(escapeRegExp(message)), 'the node on the canvas shows the problem too');
     await ui.screenshot('topic-invalid');
-    await assertDeployBlocked(page, t, rev);
+    await assertDeployBlocked(page, t, rev, message);
   });
 });

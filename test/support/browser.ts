@@ -3,7 +3,7 @@
  * browser), one browser per test file and a fresh page (own context: cookies, storage) per test.
  *
  *     describe('editor: import', suiteNeeds('chromium', 'editor: import'), () => {
- *       const browser = useBrowser('import');            // before/after hooks of the suite
+ *       const browser = useBrowser('import');            // first: its hooks run before the suite's own
  *       it('imports a file', async (t) => {
  *         const ui = await browser.open(t, server.server.url);   // closed after the test
  *         …
@@ -12,8 +12,9 @@
  *     });
  *
  * Every page records its console errors and uncaught exceptions; when the test ends, the page
- * is closed and the test fails if any were seen (a test that provokes one on purpose, such as
- * a 409 reply, declares it with `ui.allowConsoleError(/409/)`).
+ * is closed (before the suite's afterEach hooks stop its servers) with a last screenshot, and
+ * the test fails if any were seen (a test that provokes one on purpose, such as a 409 reply,
+ * declares it with `ui.allowConsoleError(/409/)`).
  *
  * The server serves editor/dist; {@link ensureEditorBuilt} rebuilds it first when a source
  * file is newer than the bundle, under a lock so parallel test files never build at once.
@@ -44,6 +45,13 @@ export async function launchChromium(): Promise<Browser> {
   if (!executablePath) throw new Error('chromium is not installed (gate the suite with suiteNeeds)');
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: 30_000 });
 }
+
+/**
+ * tsx compiles test files with esbuild's keepNames, which wraps named inner functions in
+ * `__name(fn, "name")`; a function passed to `page.evaluate` carries that call into the page,
+ * where no `__name` exists. Every test page gets this no-op stand-in first.
+ */
+export const KEEP_NAMES_SHIM = 'globalThis.__name ??= (fn) => fn;';
 
 const BUILD_LOCK = join(tmpdir(), `topicflow-editor-build-${Buffer.from(ROOT).toString('hex').slice(-24)}.lock`);
 const LOCK_STALE_MS = 120_000;
@@ -185,6 +193,7 @@ export function useBrowser(suite: string): BrowserSuite {
       if (!browser) throw new Error('the browser is not launched yet (use it inside a test)');
       const context = await browser.newContext({ viewport: options.viewport ?? DESKTOP, deviceScaleFactor: 1 });
       context.setDefaultTimeout(10_000);
+      await context.addInitScript(KEEP_NAMES_SHIM);
       const page = await context.newPage();
       const ui = new TestPage(page, context, suite, `last-${t.name}`);
       open.add(ui);

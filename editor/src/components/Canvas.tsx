@@ -172,7 +172,7 @@ export function Canvas(props: { onFilesDropped: (files: File[]) => void }) {
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.4} color="#c5ccd6" />
         <Controls showInteractive={false} position="bottom-left" />
-        <MiniMap<EditorNode> pannable zoomable style={{ width: 168, height: 112 }} nodeColor={minimapColor} nodeBorderRadius={6} maskColor="rgba(240, 243, 247, 0.7)" position="bottom-right" />
+        {nodes.length > 0 && <MiniMap<EditorNode> pannable zoomable style={{ width: 168, height: 112 }} nodeColor={minimapColor} nodeBorderRadius={6} maskColor="rgba(240, 243, 247, 0.7)" position="bottom-right" />}
       </ReactFlow>
       {nodes.length === 0 && (
         <div className="canvas-empty">

@@ -1,16 +1,17 @@
 import { memo, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { DEBUG_KEEP, isErrorEntry } from '../lib/live-batch.ts';
+import { previewValue, sizeLabel } from '../lib/debug-format.ts';
+import { DEBUG_KEEP, DEBUG_PER_FLUSH, FLUSH_MS, isErrorEntry } from '../lib/live-batch.ts';
 import { useEditor } from '../store/editor-store.ts';
 import type { DebugEntry } from '../store/types.ts';
 import './live.css';
 
-/** At most this many entries are drawn; the store keeps more (DEBUG_KEEP). */
-export const DEBUG_RENDER_LIMIT = 200;
 /** `debugFilter` value meaning "whichever node is selected on the canvas". */
 export const SELECTED_NODE_FILTER = '\u0000selected';
 
 const number = new Intl.NumberFormat();
+/** Text longer than this is shown folded, like an object. */
+const LONG_TEXT = 300;
 
 function clock(time: number): string {
   const d = new Date(time);
@@ -18,21 +19,26 @@ function clock(time: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
-/** A one-line preview of a value, cut at `max` characters. */
-export function previewValue(value: unknown, max = 80): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
 function ValueView({ value }: { value: unknown }) {
+  // The pretty JSON is made only when opened: most objects in a busy list are never looked at.
+  const [open, setOpen] = useState(false);
   if (typeof value === 'object' && value !== null) {
-    const size = Array.isArray(value) ? `[${value.length}]` : `{${Object.keys(value).length}}`;
     return (
-      <details className="tf-debug-object">
+      <details className="tf-debug-object" onToggle={(e) => setOpen(e.currentTarget.open)}>
         <summary>
-          <span className="tf-debug-size">{size}</span> {previewValue(value)}
+          <span className="tf-debug-size">{sizeLabel(value)}</span> {previewValue(value)}
         </summary>
-        <pre>{JSON.stringify(value, null, 2)}</pre>
+        {open && <pre>{JSON.stringify(value, null, 2)}</pre>}
+      </details>
+    );
+  }
+  if (typeof value === 'string' && value.length > LONG_TEXT) {
+    return (
+      <details className="tf-debug-object" onToggle={(e) => setOpen(e.currentTarget.open)}>
+        <summary>
+          <span className="tf-debug-size">{number.format(value.length)} characters</span> {previewValue(value)}
+        </summary>
+        {open && <pre>{value}</pre>}
       </details>
     );
   }
@@ -84,19 +90,17 @@ export function DebugPanel() {
   const names = useEditor(useShallow((s) => Object.fromEntries(s.nodes.map((n) => [n.id, n.data.name || n.id]))));
   const debugNodes = useEditor(useShallow((s) => s.nodes.filter((n) => n.data.type === 'debug').map((n) => n.id)));
   const connected = useEditor((s) => s.live.connected);
-  const [showAll, setShowAll] = useState(false);
 
   const nodeFilter = filter === SELECTED_NODE_FILTER ? (selectedNodeId ?? '') : filter;
   const shown = useMemo(() => (nodeFilter === undefined ? entries : entries.filter((e) => e.nodeId === nodeFilter)), [entries, nodeFilter]);
-  const limit = showAll ? DEBUG_KEEP : DEBUG_RENDER_LIMIT;
-  const visible = useMemo(() => shown.slice(-limit).reverse(), [shown, limit]);
+  // Newest first. The store keeps at most DEBUG_KEEP, so the list stays small enough to draw whole.
+  const visible = useMemo(() => shown.slice().reverse(), [shown]);
   const options = useMemo(() => {
     const ids = new Set(debugNodes);
     for (const e of entries) ids.add(e.nodeId);
     return [...ids].sort((a, b) => (names[a] ?? a).localeCompare(names[b] ?? b));
   }, [debugNodes, entries, names]);
-  const errors = useMemo(() => entries.reduce((n, e) => n + (isErrorEntry(e) ? 1 : 0), 0), [entries]);
-
+  const errors = useMemo(() => shown.reduce((n, e) => n + (isErrorEntry(e) ? 1 : 0), 0), [shown]);
 
   return (
     <section className="tf-debug" aria-label="Debug messages" data-testid="debug-panel">
@@ -125,22 +129,19 @@ export function DebugPanel() {
       {!connected && <p className="tf-debug-notice warn">Not connected to the runtime: no live messages until it is back.</p>}
       {paused && <p className="tf-debug-notice">Paused: new messages are not kept (counted as dropped).</p>}
       {dropped > 0 && (
-        <p className="tf-debug-notice" data-testid="debug-dropped" title="The server sends at most 10 messages a second per debug node; this page keeps 50 per 0.1 s and the last 500">
+        <p className="tf-debug-notice" data-testid="debug-dropped" title={`The server sends at most 10 messages a second per debug node; this page takes at most ${DEBUG_PER_FLUSH} every ${FLUSH_MS} ms and keeps the last ${DEBUG_KEEP}`}>
           {number.format(dropped)} {dropped === 1 ? 'message' : 'messages'} dropped (rate limit, paused, too fast to show, or older than the last {DEBUG_KEEP})
         </p>
       )}
       <div className="tf-debug-count">
         {filter === SELECTED_NODE_FILTER && !selectedNodeId
           ? 'Select a node on the canvas to see its messages.'
-          : `${number.format(shown.length)} ${shown.length === 1 ? 'message' : 'messages'}${errors > 0 ? ` · ${number.format(errors)} ${errors === 1 ? 'error' : 'errors'}` : ''}${shown.length > visible.length ? ` · newest ${visible.length} shown` : ''}`}
-        {shown.length > DEBUG_RENDER_LIMIT && (
-          <button type="button" className="link" onClick={() => setShowAll(!showAll)}>
-            {showAll ? 'show fewer' : 'show all'}
-          </button>
-        )}
+          : `${number.format(shown.length)} ${shown.length === 1 ? 'message' : 'messages'}${errors > 0 ? ` · ${number.format(errors)} ${errors === 1 ? 'error' : 'errors'}` : ''}`}
       </div>
-      {visible.length === 0 && shown.length === 0 && entries.length === 0 ? (
+      {entries.length === 0 ? (
         <p className="tf-debug-empty">Messages reaching a debug node, and node errors, appear here.</p>
+      ) : shown.length === 0 ? (
+        nodeFilter ? <p className="tf-debug-empty">No messages from {names[nodeFilter] ?? nodeFilter} yet.</p> : null
       ) : (
         <ol className="tf-debug-list">
           {visible.map((entry) => (

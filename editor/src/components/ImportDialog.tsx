@@ -42,7 +42,15 @@ async function prepare(json: unknown, label: string): Promise<PreparedImport> {
   const unusable = unusableReason(prepared.document);
   if (unusable) throw new Error(`${label} cannot be imported: ${unusable}.`);
   const check = validateDocument({ ...prepared.document, format: 'topicflow/1' });
-  return { ...prepared, problems: check.errors };
+  // Two checks can find the same field wrong; one line per field is enough to act on.
+  const seen = new Set<string>();
+  const problems = check.errors.filter((p) => {
+    const key = `${p.nodeId ?? p.brokerId ?? ''}\0${p.path ?? p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { ...prepared, problems };
 }
 
 function parseJson(text: string, label: string): unknown {
@@ -69,6 +77,7 @@ export function ImportDialog({ onClose, files }: { onClose: () => void; files?: 
   const attempt = useRef(0);
   const flow = useReactFlow();
   const existing = useEditor((s) => s.nodes.length);
+  const brokers = useEditor((s) => s.brokers);
 
   const run = (label: string, work: () => Promise<PreparedImport>) => {
     const mine = ++attempt.current;
@@ -200,7 +209,7 @@ export function ImportDialog({ onClose, files }: { onClose: () => void; files?: 
               <>
                 <ModeChoice mode={mode} onChange={setMode} existing={existing} />
                 {mode === 'add' ? (
-                  <MergeView merge={merge} doc={prepared.document} laidOut={needsLayout(prepared.document, 'add')} />
+                  <MergeView merge={merge} doc={prepared.document} laidOut={needsLayout(prepared.document, 'add')} current={brokers} />
                 ) : (
                   <p data-testid="replace-preview">
                     The flow becomes the file's {prepared.document.nodes.length} nodes and {(prepared.document.edges ?? []).length} wires

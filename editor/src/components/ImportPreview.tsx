@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import type { BrokerEntryInput } from '../../../nodes/broker.ts';
 import type { Problem } from '../../../nodes/errors.ts';
 import type { ImportMode, ImportOutcome } from '../lib/import-apply.ts';
 import type { ImportReport, IncomingDocument, MergeResult, ReportItem } from '../lib/import.ts';
@@ -77,7 +78,7 @@ function typeSummary(nodes: IncomingDocument['nodes']): string {
 }
 
 /** What "add" will do: additions, renamed ids, reused and renamed brokers. */
-export function MergeView({ merge, doc, laidOut }: { merge: MergeResult; doc: IncomingDocument; laidOut: boolean }) {
+export function MergeView({ merge, doc, laidOut, current }: { merge: MergeResult; doc: IncomingDocument; laidOut: boolean; current: readonly BrokerEntryInput[] }) {
   const brokersAdded = merge.brokers;
   return (
     <div className="tf-import-merge" data-testid="merge-preview">
@@ -115,7 +116,12 @@ export function MergeView({ merge, doc, laidOut }: { merge: MergeResult; doc: In
               return (
                 <>
                   <code>{b.id}</code> {b.url}
-                  {from && <span className="tf-muted"> (was “{from}”, which you already use for another broker)</span>}
+                  {from && (
+                    <span className="tf-muted">
+                      {' '}
+                      (the file calls it “{from}”, but your “{from}” is {current.find((c) => c.id === from)?.url ?? 'another broker'})
+                    </span>
+                  )}
                   <span className="tf-muted"> — set its password, if any, in the broker settings</span>
                 </>
               );

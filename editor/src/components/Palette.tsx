@@ -53,15 +53,23 @@ export function Palette() {
         <section key={group.category} className="palette-group" style={{ ['--accent' as string]: group.look.color, ['--tint' as string]: group.look.tint }}>
           <h3>{group.look.label}</h3>
           {group.definitions.map((def) => (
-            <button
+            // A div, not a <button>: Firefox does not start HTML5 drags from buttons.
+            <div
               key={def.type}
-              type="button"
+              role="button"
+              tabIndex={0}
               className="palette-item"
               draggable
               data-testid={`palette-${def.type}`}
               title={`${def.label}: ${def.help}\nDrag onto the canvas, or click to add it in the middle.`}
               onDragStart={(e) => onDragStart(e, def.type)}
               onClick={() => addAtCentre(def.type)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  addAtCentre(def.type);
+                }
+              }}
             >
               <span className="palette-icon">
                 <NodeIcon type={def.type} />
@@ -70,7 +78,7 @@ export function Palette() {
                 <span className="palette-label">{def.label}</span>
                 <span className="palette-help">{def.help}</span>
               </span>
-            </button>
+            </div>
           ))}
         </section>
       ))}

@@ -88,8 +88,20 @@ export function Toolbar(props: { onImport: () => void }) {
   );
 }
 
+/** Leaving the page with undeployed edits asks first; the tab title marks them with a dot. */
+function useUnsavedGuard(dirty: boolean): void {
+  useEffect(() => {
+    document.title = dirty ? '● topicflow' : 'topicflow';
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+}
+
 function DeployButton() {
   const { dirty, changedNodes } = usePendingChanges();
+  useUnsavedGuard(dirty);
   const state = useEditor((s) => s.server.deployState);
   const deploying = state === 'deploying';
   let label = 'Deploy';

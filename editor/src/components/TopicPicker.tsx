@@ -1,8 +1,7 @@
 import { useEffect } from 'react';
 import type { SeenTopic } from '../../../nodes/protocol.ts';
-import { validateTopicFilter } from '../../../nodes/topic/index.ts';
 import type { TextField } from '../lib/schema-form.ts';
-import { topicsMatching } from '../lib/schema-form-paths.ts';
+import { suggestTopics, topicsMatching } from '../lib/schema-form-paths.ts';
 import { Combobox, type ComboOption } from './form/Combobox.tsx';
 import { useFormEnv } from './form/form-env.ts';
 import { placeholderOf, type ControlProps } from './form/inputs.tsx';
@@ -17,26 +16,6 @@ function option(seen: SeenTopic): ComboOption {
     detail: payloadPreview(seen, 70),
     meta: `${seen.count}×${seen.retained ? ' · retained' : ''} · ${ago(seen.lastSeen)}`,
   };
-}
-
-/**
- * The topics to offer: what a typed filter matches, else those containing the typed text.
- * Before the user types (`typed` false) every topic is offered, those the field's filter
- * matches first.
- */
-export function suggestTopics(text: string, mode: 'filter' | 'name', broker: string | undefined, topics: readonly SeenTopic[], typed = true): SeenTopic[] {
-  const onBroker = topics.filter((t) => !broker || t.broker === broker);
-  const trimmed = text.trim();
-  if (!typed) {
-    const matching = new Set(mode === 'filter' && trimmed ? topicsMatching(trimmed, broker, onBroker) : []);
-    return [...onBroker].sort((a, b) => Number(matching.has(b)) - Number(matching.has(a)) || a.topic.localeCompare(b.topic));
-  }
-  if (mode === 'filter' && /[+#]/.test(trimmed) && validateTopicFilter(trimmed.replace(/([+#])[A-Za-z_][A-Za-z0-9_]*/g, '$1')) === undefined) {
-    return topicsMatching(trimmed, broker, onBroker);
-  }
-  const needle = trimmed.toLowerCase();
-  const hits = needle ? onBroker.filter((t) => t.topic.toLowerCase().includes(needle)) : [...onBroker];
-  return hits.sort((a, b) => a.topic.localeCompare(b.topic));
 }
 
 /**

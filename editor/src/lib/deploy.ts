@@ -42,19 +42,20 @@ export async function deployFlow(options: { acceptWarnings?: boolean; baseRev?: 
     const check = await api.validate(document);
     if (!check.ok || check.errors.length > 0) {
       useEditor.getState().setProblems(check.errors, check.warnings);
-      useEditor.getState().setServer({ deployState: 'failed', deployMessage: problemSummary(check.errors) });
+      useEditor.getState().setServer({ deployState: 'failed', deployMessage: problemSummary(check.errors), overwriteRev: undefined });
       return 'invalid';
     }
     const accepted = new Set(useEditor.getState().server.acceptedWarnings);
     useEditor.getState().setProblems([], check.warnings);
+    // An overwrite waiting for "deploy anyway" must still be based on their rev.
+    const overwriteRev = options.baseRev !== undefined ? options.baseRev : store.server.overwriteRev;
     if (check.warnings.some((w) => !accepted.has(warningKey(w)))) {
-      useEditor.getState().setServer({ deployState: 'confirming', deployMessage: undefined });
+      useEditor.getState().setServer({ deployState: 'confirming', deployMessage: undefined, overwriteRev });
       return 'confirm';
     }
 
-    useEditor.getState().setServer({ deployMessage: 'Deploying…' });
-    const rev = options.baseRev !== undefined ? options.baseRev : store.server.rev;
-    const reply = await api.deploy(document, rev);
+    useEditor.getState().setServer({ deployMessage: 'Deploying…', overwriteRev: undefined });
+    const reply = await api.deploy(document, overwriteRev !== undefined ? overwriteRev : store.server.rev);
     const after = useEditor.getState();
     after.markDeployed(document, reply.rev);
     const started = reply.started.length;
@@ -76,6 +77,7 @@ export async function deployFlow(options: { acceptWarnings?: boolean; baseRev?: 
 
 function failed(error: unknown): DeployOutcome {
   const { setServer, setProblems, server } = useEditor.getState();
+  setServer({ overwriteRev: undefined });
   if (error instanceof ApiError && error.status === 409) {
     const details = error.details as { rev?: string | null } | undefined;
     setServer({ deployState: 'idle', deployMessage: undefined, conflict: { theirRev: details?.rev ?? null } });
@@ -93,7 +95,7 @@ function failed(error: unknown): DeployOutcome {
 
 /** The user declined the warnings: back to editing, nothing deployed. */
 export function cancelDeploy(): void {
-  useEditor.getState().setServer({ deployState: 'idle', deployMessage: undefined });
+  useEditor.getState().setServer({ deployState: 'idle', deployMessage: undefined, overwriteRev: undefined });
 }
 
 /**

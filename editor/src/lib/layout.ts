@@ -21,7 +21,7 @@ export interface XY {
 }
 
 /** The size a node is assumed to have when it has not been drawn yet. */
-export const DEFAULT_NODE_SIZE = { width: 180, height: 56 };
+export const DEFAULT_NODE_SIZE = { width: 190, height: 80 };
 
 /**
  * Top-left positions for every node, sources on the left, each wire pointing right; nodes

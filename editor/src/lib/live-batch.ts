@@ -1,6 +1,6 @@
 /**
  * How live events become store updates without drowning the page: events are collected in a
- * buffer and applied together (a few times a second), debug messages are sampled — at most
+ * buffer and applied together (every FLUSH_MS), debug messages are sampled — at most
  * {@link DEBUG_PER_FLUSH} per flush, {@link DEBUG_KEEP} kept — and every message not shown is
  * counted as dropped, so the debug panel can say so. Pure: the socket side lives in live.ts.
  */
@@ -8,8 +8,13 @@ import type { NodeStatus } from '../../../nodes/define-node.ts';
 import type { BrokerStateEvent, DebugEvent, NodeCounters, NodeErrorEvent, SnapshotEvent } from '../../../nodes/protocol.ts';
 import type { DebugEntry, LiveState } from '../store/types.ts';
 
-/** Debug entries kept in the store; older ones are dropped (and counted). */
-export const DEBUG_KEEP = 500;
+/** How long events are collected before the store is updated with all of them. */
+export const FLUSH_MS = 100;
+/**
+ * Debug entries kept in the store, all of them drawn by the panel; older ones are dropped (and
+ * counted), so what the panel shows plus what it says it dropped is every message sent.
+ */
+export const DEBUG_KEEP = 200;
 /** Debug entries taken from one flush; the rest are dropped (and counted). */
 export const DEBUG_PER_FLUSH = 20;
 /** How long an edge glows after its source sent something. */

@@ -11,6 +11,7 @@ import { stableJson } from '../../../nodes/stable-json.ts';
 import { useEditor, type EditorState } from '../store/editor-store.ts';
 import { api } from './api.ts';
 import {
+  FLUSH_MS,
   applyBuffer,
   bufferBrokerState,
   bufferCounters,
@@ -22,9 +23,6 @@ import {
   emptyBuffer,
   isEmpty,
 } from './live-batch.ts';
-
-/** How long events are collected before the store is updated with all of them. */
-export const FLUSH_MS = 100;
 
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

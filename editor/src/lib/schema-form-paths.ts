@@ -39,6 +39,31 @@ export function topicsMatching(filter: string, broker: string | undefined, topic
     .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen));
 }
 
+/** Topics in code-point order, so `a/b` sorts before `a_b` whatever the locale. */
+function byTopic(a: SeenTopic, b: SeenTopic): number {
+  return a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0;
+}
+
+/**
+ * The topics to offer: what a typed filter matches, else those containing the typed text.
+ * Before the user types (`typed` false) every topic is offered, those the field's filter
+ * matches first.
+ */
+export function suggestTopics(text: string, mode: 'filter' | 'name', broker: string | undefined, topics: readonly SeenTopic[], typed = true): SeenTopic[] {
+  const onBroker = topics.filter((t) => !broker || t.broker === broker);
+  const trimmed = text.trim();
+  if (!typed) {
+    const matching = new Set(mode === 'filter' && trimmed ? topicsMatching(trimmed, broker, onBroker) : []);
+    return [...onBroker].sort((a, b) => Number(matching.has(b)) - Number(matching.has(a)) || byTopic(a, b));
+  }
+  if (mode === 'filter' && /[+#]/.test(trimmed) && parseNamedFilter(trimmed).ok) {
+    return topicsMatching(trimmed, broker, onBroker).sort(byTopic);
+  }
+  const needle = trimmed.toLowerCase();
+  const hits = needle ? onBroker.filter((t) => t.topic.toLowerCase().includes(needle)) : [...onBroker];
+  return hits.sort(byTopic);
+}
+
 /** A seen payload as the mqtt-in node would parse it; undefined for binary or unparseable data. */
 export function parseSeenPayload(seen: SeenTopic, mode: unknown = 'auto'): unknown {
   if (seen.binary) return undefined;

@@ -181,7 +181,9 @@ export const useEditor = create<EditorState>()((set, get) => {
         return;
       }
       // A drag already moved the nodes; the undo step must restore where they were before it.
-      const before = dragStart ?? snapshotOf(get());
+      // A drag that ended without moving anything leaves a stale start behind; edits made since
+      // then (a new history) must not be folded into this step.
+      const before = dragStart && dragStart.history === get().history ? dragStart.snapshot : snapshotOf(get());
       dragStart = undefined;
       set((state) => ({ ...apply(state), history: record(state.history, before) }));
     },
@@ -402,11 +404,12 @@ export const useEditor = create<EditorState>()((set, get) => {
 });
 
 /** Where a drag began, so that the whole drag is one undo step back to it. */
-let dragStart: Snapshot | undefined;
+let dragStart: { snapshot: Snapshot; history: History } | undefined;
 
 /** Call when a node drag starts (React Flow's onNodeDragStart). */
 export function beginDrag(): void {
-  dragStart = snapshotOf(useEditor.getState());
+  const state = useEditor.getState();
+  dragStart = { snapshot: snapshotOf(state), history: state.history };
 }
 
 /** The node's type definition, for forms and handles. */

@@ -84,6 +84,8 @@ export interface ServerState {
   acceptedWarnings: string[];
   /** A 409: someone else deployed `theirRev`; the user chooses load theirs / overwrite. */
   conflict?: { theirRev: string | null };
+  /** The user chose to overwrite this rev (after a 409); kept while they confirm warnings. */
+  overwriteRev?: string | null;
   /** Which broker entries have a stored password. */
   credentials: Record<string, { hasPassword: boolean; hasPassphrase: boolean }>;
 }

@@ -1,0 +1,101 @@
+/**
+ * The engine's own cost, without sockets or a broker: `node --import tsx bench/in-process.ts`.
+ * A stand-in connection hands publishes to the real subscription table and swallows what the
+ * rules publish, so what is timed is dispatch → mqtt-in → transform → threshold → mqtt-out.
+ * Also times validating and deploying a one-node change into a 1,000-rule document. Quick to
+ * run (seconds) and steady, for checking a hot-path fix before a full `npm run bench`.
+ *
+ *     node --import tsx bench/in-process.ts [--rules 1,1000] [--messages 300000] [--engine-root DIR]
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ROOT } from './lib/targets.ts';
+import { LOAD_PAYLOADS, LOAD_ROOMS, rulesDocument, sensorTopic } from './lib/workload.ts';
+
+const { values } = parseArgs({
+  options: {
+    rules: { type: 'string', default: '1,1000' },
+    messages: { type: 'string', default: '300000' },
+    'engine-root': { type: 'string' },
+  },
+});
+const root = values['engine-root'] ?? ROOT;
+const load = async <T>(path: string): Promise<T> => (await import(pathToFileURL(join(root, path)).href)) as T;
+
+type Publish = { topic: string; payload: Uint8Array; qos: 0 | 1; retained: boolean };
+interface Table {
+  add(filter: string, qos: 0 | 1, deliver: (p: Publish) => void): unknown;
+  remove(s: unknown): void;
+  dispatch(p: Publish, now: number): number;
+}
+const { validateDocument } = await load<{ validateDocument: (d: unknown) => { ok: boolean; document?: unknown; errors: unknown[] } }>('nodes/document/validate.ts');
+const { Engine } = await load<{ Engine: new (o: { pool: unknown }) => { deploy(d: unknown): { durationMs: number; started: string[] } } }>('server/engine/engine.ts');
+const { SubscriptionTable } = await load<{ SubscriptionTable: new () => Table }>('server/mqtt/subscription-table.ts');
+
+function engineWithTable(): { engine: InstanceType<typeof Engine>; table: Table; published: () => number } {
+  const table = new SubscriptionTable();
+  let published = 0;
+  const connection = {
+    state: 'connected',
+    subscribe(filter: string, qos: 0 | 1, deliver: (p: Publish) => void) {
+      const s = table.add(filter, qos, deliver);
+      return () => table.remove(s);
+    },
+    publish() {
+      published++;
+    },
+    onState: () => () => {},
+    stats: () => ({ state: 'connected', subscriptions: [], awaitingSubscriptions: 0 }),
+  };
+  const pool = { acquire: () => ({ connection, release() {} }), closeAll: async () => {}, stats: () => [] };
+  return { engine: new Engine({ pool }), table, published: () => published };
+}
+
+function validated(doc: unknown): unknown {
+  const result = validateDocument(doc);
+  if (!result.ok) throw new Error(`the bench document is invalid: ${JSON.stringify(result.errors).slice(0, 300)}`);
+  return result.document;
+}
+
+const messages = Number(values.messages);
+process.stdout.write(`engine from ${root}\n`);
+for (const rules of values.rules.split(',').map(Number)) {
+  const { engine, table, published } = engineWithTable();
+  engine.deploy(validated(rulesDocument({ rules, qos: 0, brokerUrl: 'mqtt://127.0.0.1:1883' })));
+  const topics: string[] = [];
+  for (const room of LOAD_ROOMS) for (let k = 0; k < rules; k++) topics.push(sensorTopic(k, room));
+  const figures: string[] = [];
+  for (let round = 0; round < 3; round++) {
+    const before = published();
+    const cpu0 = process.cpuUsage();
+    for (let i = 0; i < messages; i++) {
+      table.dispatch({ topic: topics[i % topics.length]!, payload: LOAD_PAYLOADS[i % LOAD_PAYLOADS.length]!, qos: 0, retained: false }, 0);
+    }
+    const cpu = process.cpuUsage(cpu0);
+    if (published() - before !== messages) throw new Error(`${messages} messages in, ${published() - before} out`);
+    figures.push((((cpu.user + cpu.system) / messages)).toFixed(2));
+  }
+  process.stdout.write(`hot path, ${rules} rule(s): ${figures.join(' / ')} µs CPU per message (3 rounds of ${messages})\n`);
+}
+
+{
+  const rules = 1000;
+  const { engine } = engineWithTable();
+  const doc = (above: number) => rulesDocument({ rules, qos: 1, brokerUrl: 'mqtt://127.0.0.1:1883', above: (k) => (k === 0 ? above : 25) });
+  let t0 = performance.now();
+  engine.deploy(validated(doc(25)));
+  process.stdout.write(`validate + deploy ${rules} rules: ${(performance.now() - t0).toFixed(0)} ms\n`);
+  const validateMs: string[] = [];
+  const deployMs: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    t0 = performance.now();
+    const next = validated(doc(26 + (i % 2)));
+    validateMs.push((performance.now() - t0).toFixed(0));
+    t0 = performance.now();
+    const result = engine.deploy(next);
+    deployMs.push((performance.now() - t0).toFixed(1));
+    if (result.started.length !== 1) throw new Error(`a one-node change started ${result.started.length} nodes`);
+  }
+  process.stdout.write(`one-node change into ${rules} rules: validate ${validateMs.join(' / ')} ms, engine.deploy ${deployMs.join(' / ')} ms\n`);
+}

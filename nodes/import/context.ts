@@ -133,7 +133,7 @@ export class Scope {
     const original = JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
     const config: Record<string, unknown> = { nodeRedType: this.node.type, reason: reason.slice(0, 2000), original };
     if (extra.suggestion) config['suggestion'] = extra.suggestion;
-    const id = this.add(PLACEHOLDER_TYPE, config, { name: this.node.name ?? this.node.type });
+    const id = this.add(PLACEHOLDER_TYPE, config, { name: this.node.name || this.node.type });
     const ports = this.node.wires?.length ?? 0;
     if (ports > 1) {
       this.differ(`only output 1 stays wired: a placeholder has one output (the wires of all ${ports} outputs are kept in its "original")`);

@@ -12,6 +12,7 @@ import { validateDocument } from '../../nodes/document/validate.ts';
 import { convertNodeRed } from '../../nodes/import/convert.ts';
 import type { NrNode } from '../../nodes/import/node-red.ts';
 import { thresholdNode } from '../../nodes/threshold/definition.ts';
+import { parsePath } from '../../nodes/transform/path.ts';
 import { evaluate, ruleOf, type Level, type TopicState } from '../../nodes/threshold/logic.ts';
 import { broker, change, mqttIn, mqttOut, rbe, set, switchNode, tab } from './support/nr.ts';
 
@@ -164,8 +165,9 @@ describe('switch + change (+ filter) → threshold', () => {
     const flow = pattern([{ t: 'gt', v: '25', vt: 'num' }, { t: 'else' }], { func: 'rbe' });
     (flow.find((n) => n.id === 'sw') as Record<string, unknown>)['property'] = 'payload["temperature:0"].tC';
     const { document } = convertNodeRed(flow);
-    const path = document.nodes.find((n) => n.id === 'sw-value');
-    assert.deepEqual(path?.config, { ops: [{ op: 'path', path: '["temperature:0"].tC' }] });
+    const op = (document.nodes.find((n) => n.id === 'sw-value')?.config['ops'] as { op: string; path: string }[])[0]!;
+    assert.equal(op.op, 'path');
+    assert.deepEqual(parsePath(op.path), ['temperature:0', 'tC']);
     assert.deepEqual(document.edges.filter((e) => e.source === 'sw-value'), [{ source: 'sw-value', target: 'sw-threshold' }]);
     assert.deepEqual(document.edges.filter((e) => e.source === 'sw-threshold'), [{ source: 'sw-threshold', target: 'out' }]);
   });

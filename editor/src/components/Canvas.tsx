@@ -12,11 +12,12 @@ import {
   type NodeMouseHandler,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import { edgeId, portOf } from '../store/document.ts';
+import { defaultConfig, edgeId, portOf } from '../store/document.ts';
 import { beginDrag, definitionOf, useEditor, type EditorEdge, type EditorNode } from '../store/editor-store.ts';
 import { categoryLook } from '../lib/node-look.ts';
 import { FlowNode } from './FlowNode.tsx';
 import { NEW_NODE_SIZE, NODE_DRAG_TYPE } from './Palette.tsx';
+import { TOPIC_DRAG_TYPE, type DraggedTopic } from './TopicList.tsx';
 
 /** At module scope, so React Flow never sees a new map and remounts every node. */
 const nodeTypes = { topicflow: FlowNode };
@@ -109,7 +110,7 @@ export function Canvas(props: { onFilesDropped: (files: File[]) => void }) {
 
   const onDragOver = (event: DragEvent) => {
     const types = event.dataTransfer.types;
-    if (!types.includes(NODE_DRAG_TYPE) && !types.includes('Files')) return;
+    if (!types.includes(NODE_DRAG_TYPE) && !types.includes(TOPIC_DRAG_TYPE) && !types.includes('Files')) return;
     event.preventDefault();
     event.dataTransfer.dropEffect = 'copy';
     if (types.includes('Files')) setFileOver(true);
@@ -122,6 +123,16 @@ export function Canvas(props: { onFilesDropped: (files: File[]) => void }) {
       event.preventDefault();
       const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
       addNode(type, { x: Math.round(at.x - NEW_NODE_SIZE.width / 2), y: Math.round(at.y - NEW_NODE_SIZE.height / 2) });
+      return;
+    }
+    const seen = event.dataTransfer.getData(TOPIC_DRAG_TYPE);
+    if (seen) {
+      // A topic dragged from the Topics list becomes an mqtt-in listening to it.
+      event.preventDefault();
+      const { broker, topic } = JSON.parse(seen) as DraggedTopic;
+      const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      const position = { x: Math.round(at.x - NEW_NODE_SIZE.width / 2), y: Math.round(at.y - NEW_NODE_SIZE.height / 2) };
+      addNode('mqtt-in', position, { ...defaultConfig('mqtt-in', useEditor.getState().brokers), broker, topic });
       return;
     }
     const files = Array.from(event.dataTransfer.files);

@@ -43,10 +43,10 @@ export function convertNodeRed(input: unknown): ConvertResult {
     const id = cx.newId(tab.id);
     // Tab ids are Node-RED ids, valid as topicflow ids; newId only reserves them.
     cx.flows.push({ id, label: text(tab, 'label', id).slice(0, 200), ...(text(tab, 'info') ? { description: text(tab, 'info').slice(0, 10_000) } : {}) });
-    cx.scope(tab).listed('converted', `flow tab ${id}`, { becomes: [id] });
+    cx.scope(tab).listed('converted', `flow tab ${id}`, { becomes: [id], name: text(tab, 'label', id) });
   }
   for (const tab of tabs.filter((t) => disabledTabs.has(t.id))) {
-    cx.scope(tab).listed('changed', 'the tab is disabled in Node-RED, so it and its nodes were left out', { differences: ['left out: disabled'] });
+    cx.scope(tab).listed('changed', 'the tab is disabled in Node-RED, so it and its nodes were left out', { differences: ['left out: disabled'], name: text(tab, 'label') });
   }
 
   const patterns = findThresholdPatterns(cx, nodes);

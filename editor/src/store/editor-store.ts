@@ -1,74 +1,15 @@
-import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange, type XYPosition } from '@xyflow/react';
+import { applyEdgeChanges, applyNodeChanges } from '@xyflow/react';
 import { create } from 'zustand';
-import type { BrokerEntryInput } from '../../../nodes/broker.ts';
 import type { Problem } from '../../../nodes/errors.ts';
 import { definitionsByType } from '../../../nodes/registry.ts';
 import { stableJson } from '../../../nodes/stable-json.ts';
 import { DEFAULT_TAB, defaultConfig, edgeId, freshId, fromDocument, nodeFingerprints, portOf, toDocument, type EditorDocument } from './document.ts';
 import { record, redo, undo, type History } from './history.ts';
-import type { DocumentMeta, EditorEdge, EditorNode, FlowTab, LiveState, ServerState, Snapshot } from './types.ts';
+import { documentActions } from './document-actions.ts';
+import type { EditorState } from './editor-state.ts';
+import type { EditorEdge, EditorNode, FlowTab, LiveState, ServerState, Snapshot } from './types.ts';
 
-export interface EditorState extends Snapshot {
-  activeTab: string;
-  history: History;
-  server: ServerState;
-  live: LiveState;
-  /** Nodes and edges copied with Ctrl+C, pasted with new ids. */
-  clipboard?: { nodes: EditorNode[]; edges: EditorEdge[] };
-  /** The node whose config panel is open. */
-  selectedNodeId?: string;
-
-  // Loading and saving
-  /** Replace everything with a document from the server (it becomes the deployed baseline). */
-  loadFromServer(doc: unknown, rev: string | null, credentials?: ServerState['credentials']): void;
-  /** Replace the canvas with a document (an import with "replace"), as one undo step. */
-  replaceDocument(doc: Partial<EditorDocument>): void;
-  document(): EditorDocument;
-  /**
-   * A deploy of `document` succeeded as `rev`: it becomes the baseline for the change count
-   * and the dirty flag, problems are cleared; the canvas and the undo history stay.
-   */
-  markDeployed(document: EditorDocument, rev: string | null): void;
-
-  // Canvas edits (each one undo step)
-  onNodesChange(changes: NodeChange<EditorNode>[]): void;
-  onEdgesChange(changes: EdgeChange<EditorEdge>[]): void;
-  connect(connection: Connection): void;
-  addNode(type: string, position: XYPosition, config?: Record<string, unknown>): string;
-  updateNode(id: string, patch: { name?: string; config?: Record<string, unknown> }): void;
-  deleteSelection(): void;
-  copySelection(): void;
-  paste(offset?: XYPosition): void;
-  /** Add nodes/edges/brokers (an import merge), as one undo step; ids must already be unique. */
-  addElements(elements: { nodes: EditorNode[]; edges: EditorEdge[]; brokers?: BrokerEntryInput[] }): void;
-  setNodePositions(positions: Record<string, XYPosition>): void;
-  selectNode(id: string | undefined): void;
-  /** Select every node of the active tab (Ctrl+A); not an edit. */
-  selectAll(): void;
-  undo(): void;
-  redo(): void;
-
-  // Brokers, tabs, document details (each one undo step)
-  upsertBroker(broker: BrokerEntryInput, previousId?: string): void;
-  removeBroker(id: string): void;
-  addTab(label?: string): string;
-  renameTab(id: string, label: string): void;
-  removeTab(id: string): void;
-  /** Show another tab; the selection is cleared so no hidden node gets deleted or copied. */
-  setActiveTab(id: string): void;
-  setMeta(meta: DocumentMeta): void;
-
-  // Server and live state (not undoable)
-  setServer(patch: Partial<ServerState>): void;
-  setProblems(problems: readonly Problem[], warnings?: readonly Problem[]): void;
-  setLive(patch: Partial<LiveState> | ((live: LiveState) => Partial<LiveState>)): void;
-  /** Remember that the user chose to deploy despite these warnings, so they are not asked again. */
-  acceptWarnings(warnings: readonly Problem[]): void;
-
-  /** On narrow screens the sidebar is a drawer: open or closed (ignored on wide screens). */
-  panelOpen: boolean;
-  setPanelOpen(open: boolean): void;
-}
+export type { EditorState };
 
 const emptyServer = (): ServerState => ({
   rev: null,
@@ -312,52 +253,7 @@ export const useEditor = create<EditorState>()((set, get) => {
       if (result) set((state) => restore(state, result.snapshot, result.history));
     },
 
-    upsertBroker(broker, previousId) {
-      edit((s) => {
-        const id = previousId ?? broker.id;
-        const exists = s.brokers.some((b) => b.id === id);
-        const brokers = exists ? s.brokers.map((b) => (b.id === id ? broker : b)) : [...s.brokers, broker];
-        // A renamed broker keeps its nodes: their broker fields follow the new id.
-        const nodes =
-          previousId && previousId !== broker.id
-            ? s.nodes.map((n) => {
-                const fields = definitionsByType.get(n.data.type)?.brokerFields ?? [];
-                if (!fields.some((f) => n.data.config[f] === previousId)) return n;
-                const config = { ...n.data.config };
-                for (const f of fields) if (config[f] === previousId) config[f] = broker.id;
-                return { ...n, data: { ...n.data, config } };
-              })
-            : s.nodes;
-        return { brokers, nodes };
-      }, `broker:${previousId ?? broker.id}`);
-    },
-
-    removeBroker(id) {
-      edit((s) => ({ brokers: s.brokers.filter((b) => b.id !== id) }));
-    },
-
-    addTab(label) {
-      const id = freshId('flow', new Set(get().tabs.map((t) => t.id)));
-      edit((s) => ({ tabs: [...s.tabs, { id, label: label ?? `Flow ${s.tabs.length + 1}` }], activeTab: id }));
-      return id;
-    },
-
-    renameTab(id, label) {
-      edit((s) => ({ tabs: s.tabs.map((t) => (t.id === id ? { ...t, label } : t)) }), `tab:${id}`);
-    },
-
-    removeTab(id) {
-      const state = get();
-      if (state.tabs.length <= 1) return;
-      const tabs = state.tabs.filter((t) => t.id !== id);
-      const gone = new Set(state.nodes.filter((n) => n.data.flow === id).map((n) => n.id));
-      edit((s) => ({
-        tabs,
-        nodes: s.nodes.filter((n) => !gone.has(n.id)),
-        edges: s.edges.filter((e) => !gone.has(e.source) && !gone.has(e.target)),
-        activeTab: s.activeTab === id ? tabs[0]!.id : s.activeTab,
-      }));
-    },
+    ...documentActions(edit, get),
 
     setActiveTab(id) {
       set((s) => ({

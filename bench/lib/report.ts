@@ -17,6 +17,8 @@ export interface Row {
   readonly target?: { text: string; limit: number; on: 'ratio' | 'value' };
   /** Decimals to print. */
   readonly digits?: number;
+  /** Show the relay's value but no ratio (a ratio of differences near zero means nothing). */
+  readonly noRatio?: boolean;
 }
 
 export interface RowResult {
@@ -36,7 +38,7 @@ export interface RowResult {
 export function summarizeRow(row: Row): RowResult {
   const engine = median(row.engine);
   const relay = row.relay ? median(row.relay) : undefined;
-  const ratios = row.relay ? row.engine.map((e, i) => ratio(e, row.relay![i] ?? Number.NaN)) : undefined;
+  const ratios = row.relay && !row.noRatio ? row.engine.map((e, i) => ratio(e, row.relay![i] ?? Number.NaN)) : undefined;
   const r = ratios ? median(ratios) : undefined;
   const result: RowResult = {
     figure: row.figure,

@@ -90,7 +90,9 @@ export function validateDocument(
         path: `${at}.source`,
         message: `edge from "${edge.source}": there is no such node`,
       });
-    } else if (source && edge.sourcePort >= source.outputs) {
+    } else if (source && edge.sourcePort >= source.outputs && source.type !== PLACEHOLDER_TYPE) {
+      // A placeholder keeps the wires of every output of the node it stands for; it is an
+      // error of its own already, so its ports are not reported again.
       errors.push({
         code: 'edge.bad-port',
         nodeId: edge.source,

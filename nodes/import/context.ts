@@ -20,7 +20,13 @@ export interface TfNode {
  * nodes (links, a change node with nothing left to do) pass messages on unchanged.
  */
 export type Fragment =
-  | { readonly kind: 'nodes'; readonly entry: readonly string[]; readonly exits: readonly (readonly string[])[] }
+  | {
+      readonly kind: 'nodes';
+      readonly entry: readonly string[];
+      readonly exits: readonly (readonly string[])[];
+      /** The output port each Node-RED port leaves from (default 0; a placeholder keeps them all). */
+      readonly exitPorts?: readonly number[];
+    }
   | { readonly kind: 'through' };
 
 /** A secret found on a config node, keyed by the broker entry it belongs to. */
@@ -134,11 +140,12 @@ export class Scope {
     const config: Record<string, unknown> = { nodeRedType: this.node.type, reason: reason.slice(0, 2000), original };
     if (extra.suggestion) config['suggestion'] = extra.suggestion;
     const id = this.add(PLACEHOLDER_TYPE, config, { name: this.node.name || this.node.type });
-    const ports = this.node.wires?.length ?? 0;
-    if (ports > 1) {
-      this.differ(`only output 1 stays wired: a placeholder has one output (the wires of all ${ports} outputs are kept in its "original")`);
-    }
-    this.record('unsupported', { kind: 'nodes', entry: [id], exits: [[id]] }, `kept as placeholder ${id}: ${reason}`, { reason, ...extra });
+    // Every output keeps its wires, so the canvas shows where each one went; a placeholder
+    // never deploys, so its ports only have to be right once it is replaced.
+    const ports = Math.max(1, this.node.wires?.length ?? 0);
+    const exits = Array.from({ length: ports }, () => [id]);
+    const exitPorts = Array.from({ length: ports }, (_, port) => port);
+    this.record('unsupported', { kind: 'nodes', entry: [id], exits, exitPorts }, `kept as placeholder ${id}: ${reason}`, { reason, ...extra });
   }
 
   /** Finish with nothing added: the node is only listed (config nodes, comments, disabled nodes). */

@@ -69,7 +69,7 @@ function match(cx: ConvertContext, sw: NrNode): ThresholdPattern | undefined {
   const condition = conditionOf(rules[0]!, rules[1]!, Boolean(onChange));
   if (!condition) return undefined;
   const differences: string[] = [];
-  const [on, off] = [values[0], values[1]];
+  const [on, off] = values;
   const config: Record<string, unknown> = { ...condition.config, on, off, emit: onChange ? 'change' : 'every' };
   if (onChange?.emitFirst === false) config['emitFirst'] = false;
   if (onChange?.every) config['emit'] = 'every';
@@ -189,9 +189,20 @@ function conditionOf(a: Rule, b: Rule, onChange: boolean): { config: Record<stri
   // Hysteresis written as two rules with a gap between them: nothing is sent inside the gap,
   // so only a filter that passes changes makes it the same as a threshold's held state.
   if (!onChange || a.x === undefined || b.x === undefined) return undefined;
-  if (a.t === 'gt' && b.t === 'lt' && b.x < a.x) return { config: { above: a.x, hysteresis: a.x - b.x }, band: [b.x, a.x] };
-  if (a.t === 'lt' && b.t === 'gt' && a.x < b.x) return { config: { below: a.x, hysteresis: b.x - a.x }, band: [a.x, b.x] };
+  if (a.t === 'gt' && b.t === 'lt' && b.x < a.x) return { config: { above: a.x, hysteresis: bandWidth(a.x, b.x, (h) => a.x! - h === b.x) }, band: [b.x, a.x] };
+  if (a.t === 'lt' && b.t === 'gt' && a.x < b.x) return { config: { below: a.x, hysteresis: bandWidth(b.x, a.x, (h) => a.x! + h === b.x) }, band: [a.x, b.x] };
   return undefined;
+}
+
+/**
+ * The hysteresis between two limits, chosen so that the threshold's own arithmetic (limit ∓ h)
+ * lands exactly on the other limit, as Node-RED's second rule does: 25 − 0.5 is 24.5, but
+ * 0.3 − 0.2 is not 0.1 (it is 0.09999999999999998), so there the unrounded difference is used.
+ */
+function bandWidth(high: number, low: number, exact: (h: number) => boolean): number {
+  // The shortest that is exact, for a config a person can read; the raw difference otherwise.
+  const candidates = [Number((high - low).toPrecision(12)), Number((high - low).toPrecision(15)), high - low];
+  return candidates.find(exact) ?? high - low;
 }
 
 /** A filter keeps its memory per msg.topic; a threshold per source topic. Say when that can differ. */

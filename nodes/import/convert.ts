@@ -1,6 +1,7 @@
 import { FORMAT, type FlowDocumentInput } from '../document/schema.ts';
 import { UserInputError } from '../errors.ts';
-import { ConvertContext, type FoundSecret } from './context.ts';
+import type { BrokerEntryInput } from '../broker.ts';
+import { ConvertContext, type FoundSecret, type TfNode } from './context.ts';
 import { convertDebug, convertInject, convertJson } from './convert-basic.ts';
 import { convertChange } from './convert-change.ts';
 import { convertFunction } from './convert-function.ts';
@@ -14,9 +15,16 @@ import { NrGraph, WIRE_TYPES } from './graph.ts';
 import { flag, parseNodeRedExport, text, type NrNode } from './node-red.ts';
 import { buildReport, type ImportReport } from './report.ts';
 
+/** The document a conversion builds: every node has a config, and the lists are all there. */
+export interface ConvertedDocument extends FlowDocumentInput {
+  brokers: BrokerEntryInput[];
+  nodes: TfNode[];
+  edges: { source: string; target: string; sourcePort?: number }[];
+}
+
 /** A converted export: the document, what became of each node, and the secrets found. */
 export interface ConvertResult {
-  readonly document: FlowDocumentInput;
+  readonly document: ConvertedDocument;
   readonly report: ImportReport;
   /** Passwords found on broker config nodes, by broker entry id; never part of the document. */
   readonly secrets: readonly FoundSecret[];
@@ -81,7 +89,7 @@ export function convertNodeRed(input: unknown): ConvertResult {
   if (placeholders > 0) cx.warnings.push(`${placeholders} placeholder node(s) stand for what could not be converted; deploying is blocked until each is replaced or removed`);
   if (cx.brokers.length === 0 && cx.nodes.length > 0) cx.notes.add('the export has no MQTT nodes, so the flow has no broker entry');
   const name = liveTabs.length === 1 ? text(liveTabs[0]!, 'label', 'Imported from Node-RED') : 'Imported from Node-RED';
-  const document: FlowDocumentInput = {
+  const document: ConvertedDocument = {
     format: FORMAT,
     name: name.slice(0, 200),
     ...(cx.flows.length > 0 ? { flows: cx.flows } : {}),
@@ -195,9 +203,10 @@ function jsonFolds(cx: ConvertContext, nodes: readonly NrNode[]): Map<string, st
 }
 
 /** Edges for every Node-RED wire, resolved through links and pass-through nodes, without duplicates. */
-function buildEdges(cx: ConvertContext): { source: string; target: string }[] {
-  const edges = new Map<string, { source: string; target: string }>();
-  const add = (source: string, target: string) => edges.set(`${source}\u0000${target}`, { source, target });
+function buildEdges(cx: ConvertContext): { source: string; target: string; sourcePort?: number }[] {
+  const edges = new Map<string, { source: string; target: string; sourcePort?: number }>();
+  const add = (source: string, target: string, port = 0) =>
+    edges.set(`${source}\u0000${port}\u0000${target}`, { source, target, ...(port > 0 ? { sourcePort: port } : {}) });
   const entries = (id: string, seen: Set<string>): string[] => {
     if (seen.has(id) || !cx.graph.isActive(id)) return [];
     seen.add(id);
@@ -213,7 +222,7 @@ function buildEdges(cx: ConvertContext): { source: string; target: string }[] {
     const wires = cx.graph.byId.get(id)?.wires ?? [];
     fragment.exits.forEach((sources, port) => {
       const targets = (wires[port] ?? []).flatMap((t) => entries(t, new Set()));
-      for (const source of sources) for (const target of targets) add(source, target);
+      for (const source of sources) for (const target of targets) add(source, target, fragment.exitPorts?.[port]);
     });
   }
   for (const e of cx.edges) add(e.source, e.target);

@@ -52,9 +52,11 @@ export function filterForm(cx: ConvertContext, nodeId: string, port: number): Fi
   return textSafe && targets.length > 0 ? 'text' : 'typed';
 }
 
-/** True when a change node only sets the payload and the topic to constants. */
+/** True when a change node replaces the payload with a constant and sets nothing but constants. */
 export function fixedValuesOnly(rules: unknown): boolean {
   if (!Array.isArray(rules) || rules.length === 0) return false;
+  // Setting only the topic would pass the (text) payload on to nodes that may need its type.
+  if (!rules.some((r: unknown) => typeof r === 'object' && r !== null && (r as Record<string, unknown>)['p'] === 'payload')) return false;
   return rules.every((r: unknown) => {
     if (typeof r !== 'object' || r === null) return false;
     const rule = r as Record<string, unknown>;

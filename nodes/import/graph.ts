@@ -9,6 +9,7 @@ import type { NrNode } from './node-red.ts';
 /** Node types that only pass messages on; they become plain edges. */
 export const WIRE_TYPES = new Set(['link in', 'link out', 'junction']);
 
+/** The resolved wiring of one export; nodes that do not run are left out of every answer. */
 export class NrGraph {
   readonly byId: ReadonlyMap<string, NrNode>;
   private readonly preds = new Map<string, Set<string>>();

@@ -16,6 +16,7 @@ export type MergeMode = 'merge' | 'replace';
 
 type Kind = 'node' | 'broker' | 'flow';
 
+/** What a merge did (or, for a preview, would do), for the editor to show before anything changes. */
 export interface MergePlan {
   readonly mode: MergeMode;
   /** Ids (final) of what the import adds. */

@@ -8,6 +8,7 @@
 /** What became of one Node-RED node. */
 export type Outcome = 'converted' | 'changed' | 'unsupported';
 
+/** One Node-RED node in the report. */
 export interface NodeReport {
   /** The Node-RED node id. */
   readonly id: string;
@@ -41,6 +42,7 @@ export interface CredentialReport {
   readonly message: string;
 }
 
+/** The whole report of one import, nodes grouped by outcome. */
 export interface ImportReport {
   readonly source: 'node-red' | 'topicflow';
   readonly summary: { readonly nodes: number; readonly converted: number; readonly changed: number; readonly unsupported: number };

@@ -18,6 +18,7 @@ export interface NrRule {
   readonly case?: boolean;
 }
 
+/** A rule's condition with the differences it brings, or why it has none. */
 export type RuleResult = { readonly ok: true; readonly cond: string; readonly differences: readonly string[] } | { readonly ok: false; readonly reason: string };
 
 /** A rule operand: a constant known now, or an expression evaluated per message. */

@@ -8,7 +8,7 @@ import bcrypt from 'bcryptjs';
 import { useBrowser } from '../support/browser.ts';
 import { suiteNeeds } from '../support/requirements.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { allNodes, assertEventually, injectThresholdDebug, putFlows } from './ui.ts';
+import { allNodes, assertEventually, injectThresholdDebug } from './ui.ts';
 
 const SUITE = 'editor: login page';
 const PASSWORD = 'correct horse battery';
@@ -19,7 +19,7 @@ describe(SUITE, suiteNeeds('chromium', SUITE), () => {
   before(async () => {
     // Cost 4 keeps each check at a millisecond; production hashes use 12.
     t = await startTestServer({ env: { TOPICFLOW_ADMIN_USER: 'admin', TOPICFLOW_ADMIN_HASH: bcrypt.hashSync(PASSWORD, 4) } });
-    // Deployed straight through the runtime: the HTTP API now wants a session.
+    // Deployed over HTTP with a session of its own: every /api route now wants one.
     const login = await t.api('/api/login', { method: 'POST', body: { username: 'admin', password: PASSWORD } });
     assert.equal(login.status, 200, login.text);
     const cookie = String(login.headers['set-cookie']).split(';')[0]!;

@@ -121,6 +121,13 @@ describe('tabs, links, disabled and unknown nodes', () => {
     assert.ok(report.warnings.some((w) => /2 placeholder/.test(w)));
   });
 
+  test('a placeholder keeps the wires of every output of the node it stands for', () => {
+    const fn = node('fn', 'function', [['a'], ['b', 'c']], { func: 'return [msg, msg];', outputs: 2 });
+    const { document } = convertNodeRed([tab(), fn, node('a', 'debug', []), node('b', 'debug', []), node('c', 'debug', [])]);
+    assert.deepEqual(document.edges, [{ source: 'fn', target: 'a' }, { source: 'fn', target: 'b', sourcePort: 1 }, { source: 'fn', target: 'c', sourcePort: 1 }]);
+    assert.deepEqual(validateDocument(document).errors.map((e) => e.code), ['node.placeholder']);
+  });
+
   test('every node of every fixture is in the report exactly once', () => {
     for (const { name, fixture } of loadFixtures()) {
       const { report } = convertNodeRed(fixture);

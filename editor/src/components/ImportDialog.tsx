@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { DOCUMENT_LIMITS } from '../../../nodes/document/schema.ts';
 import { validateDocument } from '../../../nodes/document/validate.ts';
 import { ApiError, api, type ExampleInfo } from '../lib/api.ts';
-import { applyImport, needsLayout, previewMerge, type ImportMode, type ImportOutcome } from '../lib/import-apply.ts';
+import { applyImport, applyServerMerge, needsLayout, previewMerge, readMergedReply, type ImportMode, type ImportOutcome } from '../lib/import-apply.ts';
 import { classifyImport, readImportReply, unusableReason } from '../lib/import.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { DocumentHeader, MergeView, ModeChoice, OutcomeView, ProblemsView, ReportView, type PreparedImport } from './ImportPreview.tsx';
@@ -37,7 +37,7 @@ async function prepare(json: unknown, label: string): Promise<PreparedImport> {
     }
     const { document, report } = readImportReply(reply);
     if (!document) throw new Error('The server converted the Node-RED export but sent back no flow.');
-    prepared = { label, kind: 'node-red', document, report, problems: [] };
+    prepared = { label, kind: 'node-red', document, report, problems: [], source: kind.body };
   }
   const unusable = unusableReason(prepared.document);
   if (unusable) throw new Error(`${label} cannot be imported: ${unusable}.`);
@@ -125,11 +125,26 @@ export function ImportDialog({ onClose, files }: { onClose: () => void; files?: 
   const prepared = state.step === 'preview' || state.step === 'done' ? state.prepared : undefined;
   const merge = useMemo(() => (state.step === 'preview' ? previewMerge(state.prepared.document) : undefined), [state]);
 
-  const doImport = () => {
+  const doImport = async () => {
     if (state.step !== 'preview') return;
-    const outcome = applyImport(state.prepared.document, mode);
+    const prepared = state.prepared;
+    let outcome: ImportOutcome;
+    if (prepared.kind === 'node-red' && prepared.source !== undefined) {
+      // The server merges Node-RED imports itself, so the passwords in the export are stored
+      // under the very broker ids the canvas ends up with.
+      setState({ step: 'reading', label: prepared.label });
+      try {
+        const reply = await api.importFlow({ source: prepared.source, mode: mode === 'add' ? 'merge' : 'replace', base: useEditor.getState().document() });
+        outcome = applyServerMerge(readMergedReply(reply), mode);
+      } catch (error) {
+        setState({ step: 'failed', message: `The import could not be completed: ${error instanceof Error ? error.message : String(error)}` });
+        return;
+      }
+    } else {
+      outcome = applyImport(prepared.document, mode);
+    }
     const { nodes, edges } = useEditor.getState();
-    setState({ step: 'done', prepared: state.prepared, outcome, count: { nodes: nodes.length, edges: edges.length } });
+    setState({ step: 'done', prepared, outcome, count: { nodes: nodes.length, edges: edges.length } });
     // Once React Flow has measured the new nodes, bring them into view.
     setTimeout(() => {
       void flow.fitView({ nodes: outcome.nodeIds.map((id) => ({ id })), duration: 300, padding: 0.2, maxZoom: 1.2 });
@@ -233,7 +248,7 @@ export function ImportDialog({ onClose, files }: { onClose: () => void; files?: 
               <button type="button" className="button" onClick={onClose}>
                 Cancel
               </button>
-              <button type="button" className={mode === 'replace' ? 'button danger' : 'button primary'} onClick={doImport} data-testid="import-confirm">
+              <button type="button" className={mode === 'replace' ? 'button danger' : 'button primary'} onClick={() => void doImport()} data-testid="import-confirm">
                 {mode === 'add' ? 'Add to this flow' : 'Replace the flow'}
               </button>
             </>

@@ -12,6 +12,8 @@ export interface PreparedImport {
   document: IncomingDocument;
   /** The server's conversion report (Node-RED exports). */
   report?: ImportReport;
+  /** The Node-RED export as read, sent again on confirm so the server stores its credentials. */
+  source?: unknown;
   /** What the validator says about the file on its own: fixed in the editor before deploying. */
   problems: readonly Problem[];
 }

@@ -56,3 +56,30 @@ export function applyImport(doc: IncomingDocument, mode: ImportMode): ImportOutc
   useEditor.getState().addElements({ nodes, edges: snapshot.edges, brokers: merge.brokers });
   return { mode, nodeIds: nodes.map((n) => n.id), merge, tabLabel: store.tabs.find((t) => t.id === tab)?.label ?? tab, laidOut };
 }
+
+/** The merged document and the ids it added, from a `POST /api/import` reply in merge/replace mode. */
+export interface ServerMerge {
+  document: IncomingDocument;
+  addedNodes: string[];
+}
+
+/** Read the `merged` part of the server's import reply; throws when it is missing. */
+export function readMergedReply(reply: unknown): ServerMerge {
+  const merged = (reply as { merged?: { document?: IncomingDocument; plan?: { added?: { nodes?: string[] } } } } | undefined)?.merged;
+  if (!merged?.document || !Array.isArray(merged.document.nodes)) throw new Error('the server sent back no merged flow');
+  return { document: merged.document, addedNodes: merged.plan?.added?.nodes ?? [] };
+}
+
+/** Put the server's merged document on the canvas (one undo step), laying out the added nodes. */
+export function applyServerMerge(merge: ServerMerge, mode: ImportMode): ImportOutcome {
+  const store = useEditor.getState();
+  const added = new Set(merge.addedNodes);
+  const edges = merge.document.edges ?? [];
+  const keep = merge.document.nodes.filter((n) => !added.has(n.id));
+  const fresh = merge.document.nodes.filter((n) => added.has(n.id));
+  const laidOut = fresh.some((n) => !n.position);
+  const placed = laidOut ? placeNodes(fresh, edges, keep.flatMap((n) => (n.position ? [n.position] : [])), true) : fresh;
+  store.replaceDocument({ ...merge.document, nodes: [...keep, ...placed], edges, brokers: merge.document.brokers ?? [] } as Partial<EditorDocument>);
+  const after = useEditor.getState();
+  return { mode, nodeIds: [...added], tabLabel: after.tabs.find((t) => t.id === after.activeTab)?.label ?? '', laidOut };
+}

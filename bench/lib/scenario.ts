@@ -38,6 +38,8 @@ export interface TargetFigures {
   readonly fixed: RatePhase;
   readonly max: RatePhase & { lost: number };
   readonly latency?: { p50: number; p99: number; timeouts: number; count: number };
+  /** The same closed loop through the broker alone, measured just before with the same clients. */
+  readonly brokerLatency?: { p50: number; p99: number; timeouts: number; count: number };
   /** The fixed-rate phase on the monotonic clock (µs), to cut a --cpu-prof profile to it. */
   readonly fixedWindowUs: { from: number; to: number };
 }
@@ -64,10 +66,12 @@ export async function measureTarget(kind: TargetKind, rules: number, qos: BenchQ
     const max = await maxRate(clients, pid, { rules, seconds: s.maxSeconds, idleRate });
     const rssAfter = rssBytes(pid);
     let latency: TargetFigures['latency'];
+    let brokerLatency: TargetFigures['brokerLatency'];
     if (s.latencyCount > 0) {
       await sleep(200);
-      const loop = await closedLoop(clients, 'rule', s.latencyCount);
-      latency = { p50: percentile(loop.samples, 50), p99: percentile(loop.samples, 99), timeouts: loop.timeouts, count: loop.samples.length };
+      const summary = (loop: { samples: number[]; timeouts: number }) => ({ p50: percentile(loop.samples, 50), p99: percentile(loop.samples, 99), timeouts: loop.timeouts, count: loop.samples.length });
+      brokerLatency = summary(await closedLoop(clients, 'broker', s.latencyCount));
+      latency = summary(await closedLoop(clients, 'rule', s.latencyCount));
     }
     if (target.child.exited()) throw new Error(`${kind} exited during the run:\n${target.child.log()}`);
     return {
@@ -84,20 +88,10 @@ export async function measureTarget(kind: TargetKind, rules: number, qos: BenchQ
       fixedWindowUs,
       max,
       ...(latency ? { latency } : {}),
+      ...(brokerLatency ? { brokerLatency } : {}),
     };
   } finally {
     await target.stop();
-    await clients.close();
-  }
-}
-
-/** Closed-loop latency through the broker alone: publisher → broker → subscriber, same topic. */
-export async function brokerOnlyLatency(brokerUrl: string, qos: BenchQos, count: number): Promise<{ p50: number; p99: number; timeouts: number; count: number }> {
-  const clients = await connectClients(brokerUrl, qos);
-  try {
-    const loop = await closedLoop(clients, 'broker', count);
-    return { p50: percentile(loop.samples, 50), p99: percentile(loop.samples, 99), timeouts: loop.timeouts, count: loop.samples.length };
-  } finally {
     await clients.close();
   }
 }

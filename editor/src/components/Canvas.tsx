@@ -26,7 +26,15 @@ const nodeTypes = { topicflow: FlowNode };
 const coarsePointer = typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
 
 /** Past this many nodes on a tab, only the visible ones are rendered. */
-const RENDER_VISIBLE_ONLY_ABOVE = 400;
+const RENDER_VISIBLE_ONLY_ABOVE = Number((globalThis as { __rvo?: number }).__rvo ?? 400);
+
+// Props React Flow compares by identity (a new array or object on each render makes it update
+// its store, and every node and edge re-run their selectors): made once, here.
+const SNAP_GRID: [number, number] = [10, 10];
+const PAN_ON_DRAG = coarsePointer ? true : [1, 2];
+const MULTI_SELECTION_KEYS = ['Shift', 'Meta', 'Control'];
+const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16 };
+const MINIMAP_STYLE = { width: 168, height: 112 };
 
 const minimapColor = (node: EditorNode) => categoryLook(definitionOf(node.data.type)?.category).color;
 
@@ -42,10 +50,21 @@ function usePulsingEdges(edges: EditorEdge[]): EditorEdge[] {
     const timer = setTimeout(() => setNow(Date.now()), next - current + 10);
     return () => clearTimeout(timer);
   }, [pulses]);
-  return useMemo(
-    () => edges.map((e) => ((pulses[e.id] ?? 0) > now ? { ...e, className: 'pulse', animated: true } : e)),
-    [edges, pulses, now],
+  // The same array while the set of glowing edges stays the same: a new one makes React Flow
+  // re-adopt every edge.
+  const glowing = useMemo(
+    () =>
+      Object.keys(pulses)
+        .filter((id) => pulses[id]! > now)
+        .sort()
+        .join('\n'),
+    [pulses, now],
   );
+  return useMemo(() => {
+    if (!glowing) return edges;
+    const ids = new Set(glowing.split('\n'));
+    return edges.map((e) => (ids.has(e.id) ? { ...e, className: 'pulse', animated: true } : e));
+  }, [edges, glowing]);
 }
 
 /**
@@ -167,23 +186,23 @@ export function Canvas(props: { onFilesDropped: (files: File[]) => void }) {
         // Deletion goes through store.deleteSelection (use-shortcuts.ts): nodes and their wires in one undo step.
         deleteKeyCode={null}
         selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        multiSelectionKeyCode={MULTI_SELECTION_KEYS}
         selectionOnDrag={!coarsePointer}
-        panOnDrag={coarsePointer ? true : [1, 2]}
+        panOnDrag={PAN_ON_DRAG}
         panOnScroll={!coarsePointer}
         selectionMode={SelectionMode.Partial}
         snapToGrid
-        snapGrid={[10, 10]}
+        snapGrid={SNAP_GRID}
         minZoom={0.2}
         maxZoom={2.5}
         onlyRenderVisibleElements={nodes.length > RENDER_VISIBLE_ONLY_ABOVE}
-        defaultEdgeOptions={{ interactionWidth: 16 }}
+        defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
         connectionRadius={coarsePointer ? 40 : 24}
         attributionPosition="top-right"
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.4} color="#c5ccd6" />
         <Controls showInteractive={false} position="bottom-left" />
-        {nodes.length > 0 && <MiniMap<EditorNode> pannable zoomable style={{ width: 168, height: 112 }} nodeColor={minimapColor} nodeBorderRadius={6} maskColor="rgba(240, 243, 247, 0.7)" position="bottom-right" />}
+        {nodes.length > 0 && <MiniMap<EditorNode> pannable zoomable style={MINIMAP_STYLE} nodeColor={minimapColor} nodeBorderRadius={6} maskColor="rgba(240, 243, 247, 0.7)" position="bottom-right" />}
       </ReactFlow>
       {nodes.length === 0 && (
         <div className="canvas-empty">

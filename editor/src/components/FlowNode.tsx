@@ -1,9 +1,10 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { Problem } from '../../../nodes/errors.ts';
 import { PLACEHOLDER_TYPE, placeholderMessage, type PlaceholderConfig } from '../../../nodes/placeholder/definition.ts';
-import { portOf } from '../store/document.ts';
 import { categoryLook, configSummary, iconPath } from '../lib/node-look.ts';
+import { brokerIdSet, warningsByNode, wiredPortsByNode } from '../lib/node-derived.ts';
 import { configProblems, mergeProblems } from '../lib/schema-form-issues.ts';
 import { definitionOf, useEditor, type EditorNode } from '../store/editor-store.ts';
 import { SendTestValue } from './SendTestValue.tsx';
@@ -18,6 +19,7 @@ export function NodeIcon({ type, size = 18 }: { type: string; size?: number }) {
 }
 
 const TESTABLE = new Set(['mqtt-in', 'inject']);
+const NONE: readonly Problem[] = [];
 
 function compact(n: number): string {
   return n < 10_000 ? String(n) : n < 1_000_000 ? `${Math.round(n / 1000)}k` : `${(n / 1_000_000).toFixed(1)}M`;
@@ -31,28 +33,32 @@ function compact(n: number): string {
 function FlowNodeView({ id, data, selected }: NodeProps<EditorNode>) {
   const def = definitionOf(data.type);
   const look = categoryLook(def?.category);
-  const status = useEditor((s) => s.live.statuses[id]);
-  const counters = useEditor((s) => s.live.counters[id]);
-  const serverProblems = useEditor((s) => s.server.nodeProblems[id]);
-  const allWarnings = useEditor((s) => s.server.warnings);
-  const brokers = useEditor((s) => s.brokers);
-
-  // Wires from ports the type does not have (a placeholder for a Node-RED node with several outputs) still get a handle.
-  const wiredPorts = useEditor((s) => s.edges.reduce((most, e) => (e.source === id ? Math.max(most, portOf(e.sourceHandle) + 1) : most), 0));
+  // One subscription per node, each part an O(1) lookup: every canvas node re-runs this on every
+  // store update (live statuses arrive ten times a second), so it must not scan whole arrays.
+  const { status, counters, serverProblems, warnings, brokerIds, wiredPorts } = useEditor(
+    useShallow((s) => ({
+      status: s.live.statuses[id],
+      counters: s.live.counters[id],
+      serverProblems: s.server.nodeProblems[id],
+      warnings: warningsByNode(s.server.warnings).get(id) ?? NONE,
+      brokerIds: brokerIdSet(s.brokers),
+      // Wires from ports the type does not have (a placeholder for a Node-RED node with several outputs) still get a handle.
+      wiredPorts: wiredPortsByNode(s.edges).get(id) ?? 0,
+    })),
+  );
 
   const localProblems = useMemo(() => {
     if (!def) return [{ code: 'node.unknown-type', nodeId: id, message: `unknown node type "${data.type}"` }] as Problem[];
-    const problems = configProblems(def, id, 0, data.config, new Set(brokers.map((b) => b.id)));
+    const problems = configProblems(def, id, 0, data.config, brokerIds);
     if (data.type === PLACEHOLDER_TYPE) {
       problems.unshift({ code: 'node.placeholder', nodeId: id, message: placeholderMessage(id, data.config as PlaceholderConfig, data.name) });
     }
     return problems;
-  }, [def, id, data.type, data.config, data.name, brokers]);
+  }, [def, id, data.type, data.config, data.name, brokerIds]);
   const problems = useMemo(() => {
     const merged = mergeProblems(serverProblems, localProblems);
     return merged.filter((p, i) => merged.findIndex((q) => q.message === p.message) === i);
   }, [serverProblems, localProblems]);
-  const warnings = useMemo(() => allWarnings.filter((w) => w.nodeId === id), [allWarnings, id]);
 
   const outputs = Math.max(def?.outputs ?? 0, wiredPorts);
   const title = data.name || def?.label || data.type;
@@ -129,4 +135,12 @@ function FlowNodeView({ id, data, selected }: NodeProps<EditorNode>) {
   );
 }
 
-export const FlowNode = memo(FlowNodeView);
+/**
+ * Only the props the node draws from: React Flow also passes positions, sizes and drag state,
+ * which change on every move of the node but never change what it shows.
+ */
+function sameProps(a: NodeProps<EditorNode>, b: NodeProps<EditorNode>): boolean {
+  return a.id === b.id && a.data === b.data && a.selected === b.selected;
+}
+
+export const FlowNode = memo(FlowNodeView, sameProps);

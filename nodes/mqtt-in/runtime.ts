@@ -60,5 +60,5 @@ function toMessage(
   payload: unknown,
   captures: Readonly<Record<string, string>>,
 ): Message {
-  return { ...base, payload, captures, sourceTopic: base.topic, hops: 0 };
+  return { topic: base.topic, payload, qos: base.qos, retained: base.retained, captures, sourceTopic: base.topic, hops: 0 };
 }

@@ -118,6 +118,11 @@ function hashTakesNone(levels: readonly string[], i: number): boolean {
   return i >= 2 || (i === 1 && levels[0] !== '');
 }
 
+/** filtersOverlap on filters already split into levels (and already validated). */
+export function levelsOverlap(a: readonly string[], b: readonly string[]): boolean {
+  return overlap(a, b);
+}
+
 function overlap(a: readonly string[], b: readonly string[]): boolean {
   if ((wildFirst(a) && systemFirst(b)) || (wildFirst(b) && systemFirst(a))) return false;
   const n = Math.max(a.length, b.length);

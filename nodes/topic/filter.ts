@@ -179,25 +179,24 @@ function checkShare(filter: string, group: string, inner: string): string | unde
 }
 
 function checkLevel(level: string, wildcard: string | undefined, last: boolean, named: boolean, filter: string): string | undefined {
-  const q = quote(filter);
   const plus = level.indexOf('+');
   const hash = level.indexOf('#');
   if (!named || wildcard === undefined) {
     // A plain filter, or a named filter's literal level: both wildcard characters must stand alone.
-    if (hash >= 0 && level !== '#') return `"#" must be a whole level, alone: ${q}`;
+    if (hash >= 0 && level !== '#') return `"#" must be a whole level, alone: ${quote(filter)}`;
     if (plus >= 0 && level !== '+') {
-      return named ? `"+" must start a level, as "+" or "+name": ${q}` : `"+" must be a whole level, alone: ${q}`;
+      return named ? `"+" must start a level, as "+" or "+name": ${quote(filter)}` : `"+" must be a whole level, alone: ${quote(filter)}`;
     }
-    if (level === '#' && !last) return `"#" must be the last level, alone: ${q}`;
+    if (level === '#' && !last) return `"#" must be the last level, alone: ${quote(filter)}`;
     return undefined;
   }
-  if (wildcard === '#' && !last) return `"#" must be the last level, as "#" or "#name": ${q}`;
+  if (wildcard === '#' && !last) return `"#" must be the last level, as "#" or "#name": ${quote(filter)}`;
   if (level.length === 1) return undefined;
   const name = level.slice(1);
   if (!WILDCARD_NAME.test(name)) {
-    return `"${level}" is not a named wildcard: after "${wildcard}" comes a name of letters, digits and "_" that does not start with a digit: ${q}`;
+    return `"${level}" is not a named wildcard: after "${wildcard}" comes a name of letters, digits and "_" that does not start with a digit: ${quote(filter)}`;
   }
-  if (RESERVED_NAMES.has(name)) return `"${name}" cannot name a wildcard (it is reserved in JavaScript): ${q}`;
+  if (RESERVED_NAMES.has(name)) return `"${name}" cannot name a wildcard (it is reserved in JavaScript): ${quote(filter)}`;
   return undefined;
 }
 

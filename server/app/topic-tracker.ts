@@ -23,11 +23,17 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export class TopicTracker {
   private readonly seen = new Map<string, Map<string, Seen>>();
   private releases: (() => void)[] = [];
+  private watching = '';
 
   constructor(private readonly pool: BrokerPool) {}
 
   /** Watch the brokers of the running document (after each deploy). */
   watch(brokers: readonly BrokerEntry[]): void {
+    // Same brokers as before: keep the subscriptions (re-subscribing "#" would make the broker
+    // replay every retained message on each deploy).
+    const key = JSON.stringify(brokers);
+    if (key === this.watching) return;
+    this.watching = key;
     const previous = this.releases;
     this.releases = [];
     for (const entry of brokers) {
@@ -56,6 +62,7 @@ export class TopicTracker {
   stop(): void {
     for (const release of this.releases) release();
     this.releases = [];
+    this.watching = '';
   }
 
   private record(brokerId: string, publish: IncomingPublish): void {

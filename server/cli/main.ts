@@ -1,11 +1,6 @@
 import { ensureError, OperationalError, UserInputError } from '../../nodes/errors.ts';
 import { consoleLogger } from '../log.ts';
 import { HELP, parseCli } from './args.ts';
-import { hashPasswordCommand } from './hash-password.ts';
-import { importCommand } from './import-command.ts';
-import { runCommand } from './run-command.ts';
-import { startCommand } from './start-command.ts';
-import { validateCommand } from './validate-command.ts';
 
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseCli(argv);
@@ -14,16 +9,17 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'help':
       process.stdout.write(HELP);
       return 0;
+    // Each command loads only what it needs: `run` never loads express, socket.io or esbuild.
     case 'validate':
-      return validateCommand(args.file!, args.json);
+      return (await import('./validate-command.ts')).validateCommand(args.file!, args.json);
     case 'import':
-      return importCommand(args.file!, args);
+      return (await import('./import-command.ts')).importCommand(args.file!, args);
     case 'run':
-      return runCommand(args, args.file!, logger);
+      return (await import('./run-command.ts')).runCommand(args, args.file!, logger);
     case 'start':
-      return startCommand(args, logger);
+      return (await import('./start-command.ts')).startCommand(args, logger);
     case 'hash-password':
-      return hashPasswordCommand(process.stdin, process.stdout, Boolean(process.stdin.isTTY));
+      return (await import('./hash-password.ts')).hashPasswordCommand(process.stdin, process.stdout, Boolean(process.stdin.isTTY));
   }
 }
 

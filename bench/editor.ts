@@ -3,14 +3,21 @@
  * (rules of MQTT in → transform → threshold → MQTT out laid out on a grid) is deployed to a
  * real server, the page is opened, and the bench measures
  *
- * - loadMs: from the start of navigation until every node is rendered on the canvas
- *   (`.react-flow__node`, measured and visible), bundle download and GET /api/flows included;
- * - renderMs: from the end of the GET /api/flows reply until every node is rendered;
+ * - loadMs: from the start of navigation until every node and every wire is rendered on the
+ *   canvas (`.react-flow__node` measured and visible, `.react-flow__edge` drawn), bundle
+ *   download and GET /api/flows included;
+ * - renderMs: from the end of the GET /api/flows reply until then;
  * - panFrameMsP50/P95: requestAnimationFrame intervals while the canvas is dragged around
- *   with the mouse for about 2 s (1,000 nodes);
+ *   with the middle mouse button for about 2 s (1,000 nodes), once the page is quiet after the
+ *   load. The drag is played in the page as chromium delivers a real mouse's: the press, then
+ *   one move per frame (chromium coalesces a mouse's moves and hands them over at the start of
+ *   each frame), each sent to the element under the pointer after the same hit test the browser
+ *   does. The CLI also shows the older measure, where playwright sends each move as an input
+ *   event and waits for the page to take it: moves then arrive between frames, none in some
+ *   frames and two in others, which no real mouse does;
  * - bundle: gzip size of editor/dist/app.js and app.css.
  *
- *     node --import tsx bench/editor.ts
+ *     node --import tsx bench/editor.ts [--editor-dir=<another build of the editor>]
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -63,25 +70,29 @@ export function benchDocument(nodeCount: number, brokerUrl: string) {
 }
 
 /**
- * Installed before the page's own scripts: records when the canvas has rendered every node it
- * will show. Past 400 nodes the editor renders only the nodes in view, so "all" is either every
- * node (`target`) or the count once it has not changed for SETTLE_MS; the time recorded is
- * that of the last change (the frame the last node appeared in).
+ * Installed before the page's own scripts: records when the canvas has rendered every node and
+ * wire it will show. If the editor renders only what is in view, "all" is either every node
+ * and wire (`target`, `edgeTarget`) or the counts once they have not changed for SETTLE_MS;
+ * the time recorded is that of the last change (the frame the last node or wire appeared in).
  */
-function renderWatcher({ target, settleMs }: { target: number; settleMs: number }): void {
+function renderWatcher({ target, edgeTarget, settleMs }: { target: number; edgeTarget: number; settleMs: number }): void {
   const w = globalThis as unknown as PageWindow;
   let count = 0;
+  let edges = 0;
   let changedAt = 0;
   const check = (now: number): void => {
     const nodes = w.document.querySelectorAll('.react-flow__node');
     let visible = 0;
     for (let i = 0; i < nodes.length; i++) if (nodes[i]!.style.visibility !== 'hidden') visible++;
-    if (visible !== count) {
+    const wires = w.document.querySelectorAll('.react-flow__edge').length;
+    if (visible !== count || wires !== edges) {
       count = visible;
+      edges = wires;
       changedAt = now;
     }
     w['__rendered'] = count;
-    if (count >= target || (count > 0 && now - changedAt >= settleMs)) {
+    w['__renderedEdges'] = edges;
+    if ((count >= target && edges >= edgeTarget) || (count > 0 && now - changedAt >= settleMs)) {
       w['__allRenderedAt'] = changedAt;
       return;
     }
@@ -94,7 +105,8 @@ async function measureLoad(browser: Browser, url: string, nodeCount: number): Pr
   const context = await browser.newContext({ viewport: VIEWPORT });
   await context.addInitScript(KEEP_NAMES_SHIM);
   const page = await context.newPage();
-  await page.addInitScript(renderWatcher, { target: nodeCount, settleMs: SETTLE_MS });
+  // The bench flow has 3 wires per 4 nodes (see benchDocument).
+  await page.addInitScript(renderWatcher, { target: nodeCount, edgeTarget: (nodeCount / 4) * 3, settleMs: SETTLE_MS });
   await page.goto(url);
   try {
     await page.waitForFunction(() => (globalThis as unknown as PageWindow)['__allRenderedAt'] !== undefined, undefined, { timeout: RENDER_TIMEOUT_MS, polling: 100 });
@@ -131,14 +143,61 @@ async function emptyPanePoint(page: Page): Promise<{ x: number; y: number }> {
   return point;
 }
 
-/** rAF intervals (ms) while the mouse drags the canvas around for PAN_MS. */
-async function measurePan(page: Page): Promise<number[]> {
+/**
+ * rAF intervals (ms) while the mouse drags the canvas around for PAN_MS: a sweep of 300 px to
+ * the right with a slow wave up and down, so the whole flow keeps moving. `frame`: one move per
+ * frame, dispatched in the page at the start of the frame to the element under the pointer;
+ * `awaited`: playwright input events, each waiting until the page took the previous one.
+ */
+async function measurePan(page: Page, input: 'frame' | 'awaited' = 'frame'): Promise<number[]> {
   const start = await emptyPanePoint(page);
+  const at = (progress: number) => ({ x: start.x + 300 * progress, y: start.y + 80 * Math.sin(progress * 2 * Math.PI) });
+  if (input === 'frame') {
+    // The whole drag in the page: press, one move per frame, release (the real mouse stays put,
+    // so chromium adds no hover updates of its own under the moving canvas).
+    return page.evaluate(
+      ({ start, panMs }) =>
+        new Promise<number[]>((resolve) => {
+          const w = globalThis as unknown as PageWindow & {
+            MouseEvent: new (type: string, init: Record<string, unknown>) => unknown;
+            performance: { now(): number };
+          };
+          type Target = { dispatchEvent(event: unknown): boolean };
+          // As chromium does for each (coalesced) move: find the element under the pointer, send it the event.
+          const mouse = (type: string, x: number, y: number, buttons: number): void => {
+            const target = w.document.elementFromPoint(x, y) as unknown as Target | null;
+            target?.dispatchEvent(new w.MouseEvent(type, { bubbles: true, cancelable: true, composed: true, view: w, clientX: x, clientY: y, screenX: x, screenY: y, button: 1, buttons }));
+          };
+          // The middle button pans (the left one draws a selection box on this canvas).
+          mouse('mousedown', start.x, start.y, 4);
+          const intervals: number[] = [];
+          const begin = w.performance.now();
+          let last = begin;
+          const tick = (now: number): void => {
+            intervals.push(now - last);
+            last = now;
+            const progress = Math.min(1, (now - begin) / panMs);
+            const x = start.x + 300 * progress;
+            const y = start.y + 80 * Math.sin(progress * 2 * Math.PI);
+            mouse('mousemove', x, y, 4);
+            if (progress < 1) {
+              w.requestAnimationFrame(tick);
+              return;
+            }
+            mouse('mouseup', x, y, 0);
+            // The first interval spans the set-up before the drag.
+            resolve(intervals.slice(1));
+          };
+          w.requestAnimationFrame(tick);
+        }),
+      { start, panMs: PAN_MS },
+    );
+  }
   await page.evaluate(() => {
-    const w = globalThis as unknown as PageWindow & { __panFrames: number[]; __panStop: boolean };
+    const w = globalThis as unknown as PageWindow & { __panFrames: number[]; __panStop: boolean; performance: { now(): number } };
     w.__panFrames = [];
     w.__panStop = false;
-    let last = performance.now();
+    let last = w.performance.now();
     const tick = (now: number): void => {
       w.__panFrames.push(now - last);
       last = now;
@@ -146,14 +205,12 @@ async function measurePan(page: Page): Promise<number[]> {
     };
     w.requestAnimationFrame(tick);
   });
-  // The middle button pans (the left one draws a selection box on this canvas).
   await page.mouse.move(start.x, start.y);
   await page.mouse.down({ button: 'middle' });
   const begin = Date.now();
   for (let elapsed = 0; elapsed < PAN_MS; elapsed = Date.now() - begin) {
-    // A sweep of 300 px to the right with a slow wave up and down: the whole flow keeps moving.
-    const progress = elapsed / PAN_MS;
-    await page.mouse.move(start.x + 300 * progress, start.y + 80 * Math.sin(progress * 2 * Math.PI));
+    const point = at(elapsed / PAN_MS);
+    await page.mouse.move(point.x, point.y);
   }
   await page.mouse.up({ button: 'middle' });
   return page.evaluate(() => {
@@ -164,6 +221,32 @@ async function measurePan(page: Page): Promise<number[]> {
   });
 }
 
+/**
+ * Wait until the page has had no long task (>50 ms) for `quietMs`: the load's last steps (the
+ * fit-view animation, the live statuses arriving) are over, so a pan measures panning.
+ */
+async function waitForQuiet(page: Page, quietMs = 1000, maxMs = 15_000): Promise<void> {
+  await page.evaluate(
+    ({ quietMs, maxMs }) =>
+      new Promise<void>((resolve) => {
+        const w = globalThis as unknown as PageWindow & { performance: { now(): number }; setTimeout(fn: () => void, ms: number): number };
+        let lastLong = w.performance.now();
+        const observer = new w.PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) lastLong = Math.max(lastLong, entry.startTime + entry.duration);
+        });
+        observer.observe({ type: 'longtask' });
+        const begin = w.performance.now();
+        const check = (): void => {
+          const now = w.performance.now();
+          if (now - lastLong >= quietMs || now - begin >= maxMs) resolve();
+          else w.setTimeout(check, 100);
+        };
+        w.setTimeout(check, 100);
+      }),
+    { quietMs, maxMs },
+  );
+}
+
 /** The canvas's pan offset, read from the transform React Flow puts on its viewport element. */
 async function viewportTransform(page: Page): Promise<{ x: number; y: number }> {
   const transform = (await page.locator('.react-flow__viewport').getAttribute('style')) ?? '';
@@ -171,8 +254,8 @@ async function viewportTransform(page: Page): Promise<{ x: number; y: number }> 
   return match ? { x: Number(match[1]), y: Number(match[2]) } : { x: Number.NaN, y: Number.NaN };
 }
 
-async function gzipKB(file: string): Promise<number> {
-  return Math.round((gzipSync(await readFile(join(EDITOR_DIST, file))).length / 1024) * 10) / 10;
+async function gzipKB(dir: string, file: string): Promise<number> {
+  return Math.round((gzipSync(await readFile(join(dir, file))).length / 1024) * 10) / 10;
 }
 
 /** What the bench measured, with what the figures are based on. */
@@ -183,6 +266,8 @@ export interface EditorBenchRun {
   panFrames: number;
   /** How far the canvas moved during the pan (px), to show the pan really happened. */
   panMovedPx: number;
+  /** The same pan with playwright mouse moves, each waiting for the page to take the previous one (the older measure). */
+  awaitedPan: { frameMsP50: number; frameMsP95: number; frames: number };
 }
 
 /** Runs the editor bench: needs Debian's chromium. */
@@ -190,15 +275,20 @@ export async function runEditorBench(): Promise<EditorBench> {
   return (await runEditorBenchDetailed()).result;
 }
 
-/** {@link runEditorBench} with the details behind its figures. */
-export async function runEditorBenchDetailed(): Promise<EditorBenchRun> {
+/**
+ * {@link runEditorBench} with the details behind its figures. `editorDir`: serve that build of
+ * the editor instead of editor/dist (to compare with another version; the bundle figures are
+ * then that build's too).
+ */
+export async function runEditorBenchDetailed(options: { editorDir?: string } = {}): Promise<EditorBenchRun> {
   if (!hasChromium()) throw new Error(missingMessage('chromium'));
-  await ensureEditorBuilt();
+  const editorDir = options.editorDir ?? EDITOR_DIST;
+  if (!options.editorDir) await ensureEditorBuilt();
   const broker = await startAedes();
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   try {
-    server = await startTestServer({ connectTimeoutMs: 5000 });
+    server = await startTestServer({ connectTimeoutMs: 5000, editorDir });
     browser = await launchChromium();
     const deploy = async (count: number): Promise<void> => {
       const current = (await server!.api('/api/flows')).json<{ rev: string | null }>().rev;
@@ -216,9 +306,12 @@ export async function runEditorBenchDetailed(): Promise<EditorBenchRun> {
 
     await deploy(1000);
     const big = await measureLoad(browser, server.server.url, 1000);
+    await waitForQuiet(big.page);
     const viewportBefore = await viewportTransform(big.page);
     const frames = await measurePan(big.page);
     const viewportAfter = await viewportTransform(big.page);
+    await waitForQuiet(big.page);
+    const awaitedFrames = await measurePan(big.page, 'awaited');
     await big.page.context().close();
 
     const round = (n: number): number => Math.round(n * 10) / 10;
@@ -230,13 +323,14 @@ export async function runEditorBenchDetailed(): Promise<EditorBenchRun> {
         panFrameMsP50: round(percentile(frames, 50)),
         panFrameMsP95: round(percentile(frames, 95)),
       },
-      bundle: { jsGzipKB: await gzipKB('app.js'), cssGzipKB: await gzipKB('app.css') },
+      bundle: { jsGzipKB: await gzipKB(editorDir, 'app.js'), cssGzipKB: await gzipKB(editorDir, 'app.css') },
     };
     return {
       result,
       rendered: { nodes500: small.rendered, nodes1000: big.rendered },
       panFrames: frames.length,
       panMovedPx: Math.round(Math.hypot(viewportAfter.x - viewportBefore.x, viewportAfter.y - viewportBefore.y)),
+      awaitedPan: { frameMsP50: round(percentile(awaitedFrames, 50)), frameMsP95: round(percentile(awaitedFrames, 95)), frames: awaitedFrames.length },
     };
   } finally {
     await browser?.close();
@@ -246,7 +340,9 @@ export async function runEditorBenchDetailed(): Promise<EditorBenchRun> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { result, rendered, panFrames, panMovedPx } = await runEditorBenchDetailed();
+  // --editor-dir=<path>: bench another build of the editor (see runEditorBenchDetailed).
+  const editorDir = process.argv.find((a) => a.startsWith('--editor-dir='))?.slice('--editor-dir='.length);
+  const { result, rendered, panFrames, panMovedPx, awaitedPan } = await runEditorBenchDetailed(editorDir ? { editorDir } : {});
   const rows: [string, string][] = [
     [`500 nodes: load → rendered (${rendered.nodes500} in view)`, `${result.nodes500.loadMs} ms`],
     ['500 nodes: /api/flows reply → rendered', `${result.nodes500.renderMs} ms`],
@@ -254,6 +350,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     ['1,000 nodes: /api/flows reply → rendered', `${result.nodes1000.renderMs} ms`],
     [`1,000 nodes: frame time while panning, p50 (${panFrames} frames, moved ${panMovedPx} px)`, `${result.nodes1000.panFrameMsP50} ms`],
     ['1,000 nodes: frame time while panning, p95', `${result.nodes1000.panFrameMsP95} ms`],
+    [`1,000 nodes: same with playwright moves (older measure), p50 (${awaitedPan.frames} frames)`, `${awaitedPan.frameMsP50} ms`],
+    ['1,000 nodes: same with playwright moves (older measure), p95', `${awaitedPan.frameMsP95} ms`],
     ['bundle: app.js gzip', `${result.bundle.jsGzipKB} KB`],
     ['bundle: app.css gzip', `${result.bundle.cssGzipKB} KB`],
   ];

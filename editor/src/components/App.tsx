@@ -1,6 +1,7 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect, useState } from 'react';
-import { api, type SessionReply } from '../lib/api.ts';
+import type { SessionReply } from '../lib/api.ts';
+import { takeFlows, takeSession } from '../lib/boot.ts';
 import { connectLive } from '../lib/live.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { useShortcuts } from '../hooks/use-shortcuts.ts';
@@ -19,7 +20,7 @@ export function App() {
   const [error, setError] = useState<string | undefined>();
 
   useEffect(() => {
-    api.session().then(setSession, (e: Error) => setError(e.message));
+    takeSession().then(setSession, (e: Error) => setError(e.message));
   }, []);
 
   if (error) return <p className="fatal">topicflow cannot reach its server: {error}</p>;
@@ -40,7 +41,7 @@ function Editor() {
   useShortcuts();
 
   useEffect(() => {
-    api.getFlows().then(
+    takeFlows().then(
       (reply) => loadFromServer(reply.document, reply.rev, reply.credentials),
       (e: Error) => setLoadError(e.message),
     );

@@ -1,8 +1,5 @@
 import {
-  Background,
-  BackgroundVariant,
   Controls,
-  MiniMap,
   ReactFlow,
   SelectionMode,
   useReactFlow,
@@ -15,6 +12,8 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } fro
 import { defaultConfig, edgeId, portOf } from '../store/document.ts';
 import { beginDrag, definitionOf, useEditor, type EditorEdge, type EditorNode } from '../store/editor-store.ts';
 import { categoryLook } from '../lib/node-look.ts';
+import { CanvasDots } from './CanvasDots.tsx';
+import { CanvasMiniMap } from './CanvasMiniMap.tsx';
 import { FlowNode } from './FlowNode.tsx';
 import { NEW_NODE_SIZE, NODE_DRAG_TYPE } from './Palette.tsx';
 import { TOPIC_DRAG_TYPE, type DraggedTopic } from './TopicList.tsx';
@@ -25,16 +24,12 @@ const nodeTypes = { topicflow: FlowNode };
 /** Tablets and phones: a finger drag on the empty canvas pans; with a mouse it draws a selection box. */
 const coarsePointer = typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
 
-/** Past this many nodes on a tab, only the visible ones are rendered. */
-const RENDER_VISIBLE_ONLY_ABOVE = Number((globalThis as { __rvo?: number }).__rvo ?? 400);
-
 // Props React Flow compares by identity (a new array or object on each render makes it update
 // its store, and every node and edge re-run their selectors): made once, here.
 const SNAP_GRID: [number, number] = [10, 10];
 const PAN_ON_DRAG = coarsePointer ? true : [1, 2];
 const MULTI_SELECTION_KEYS = ['Shift', 'Meta', 'Control'];
 const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16 };
-const MINIMAP_STYLE = { width: 168, height: 112 };
 
 const minimapColor = (node: EditorNode) => categoryLook(definitionOf(node.data.type)?.category).color;
 
@@ -85,6 +80,17 @@ export function Canvas(props: { onFilesDropped: (files: File[]) => void }) {
   const selectNode = useEditor((s) => s.selectNode);
   const setPanelOpen = useEditor((s) => s.setPanelOpen);
   const [fileOver, setFileOver] = useState(false);
+  const canvasRef = useRef<HTMLDivElement>(null);
+
+  // While the user pans or zooms, styles.css moves the flow as one composited layer
+  // (`.canvas[data-moving]`); at rest it is drawn as usual. Not for moves made by the editor
+  // (fit view, no input event): those are short, and making the layer for them costs more than
+  // it saves (it paints the whole flow, not just what is in view). An attribute, not React
+  // state: a re-render of the canvas per move would cost more than the move.
+  const onMoveStart = useCallback((event: unknown) => {
+    if (event) canvasRef.current?.setAttribute('data-moving', '');
+  }, []);
+  const onMoveEnd = useCallback(() => canvasRef.current?.removeAttribute('data-moving'), []);
 
   const nodes = useMemo(() => allNodes.filter((n) => (n.data.flow ?? firstTab) === activeTab), [allNodes, activeTab, firstTab]);
   const visibleEdges = useMemo(() => {
@@ -163,6 +169,7 @@ export function Canvas(props: { onFilesDropped: (files: File[]) => void }) {
 
   return (
     <div
+      ref={canvasRef}
       className={`canvas${fileOver ? ' file-over' : ''}`}
       onDragOver={onDragOver}
       onDragLeave={(e) => {
@@ -183,6 +190,8 @@ export function Canvas(props: { onFilesDropped: (files: File[]) => void }) {
         onSelectionDragStart={beginDrag}
         onNodeClick={onNodeClick}
         onPaneClick={onPaneClick}
+        onMoveStart={onMoveStart}
+        onMoveEnd={onMoveEnd}
         // Deletion goes through store.deleteSelection (use-shortcuts.ts): nodes and their wires in one undo step.
         deleteKeyCode={null}
         selectionKeyCode="Shift"
@@ -195,14 +204,17 @@ export function Canvas(props: { onFilesDropped: (files: File[]) => void }) {
         snapGrid={SNAP_GRID}
         minZoom={0.2}
         maxZoom={2.5}
-        onlyRenderVisibleElements={nodes.length > RENDER_VISIBLE_ONLY_ABOVE}
+        // Every node stays mounted, even off screen: rendering only the visible ones made each frame
+        // of a pan mount and measure the nodes coming into view (100+ ms frames at 1,000 nodes),
+        // while the browser skips painting off-screen nodes anyway.
+        onlyRenderVisibleElements={false}
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
         connectionRadius={coarsePointer ? 40 : 24}
         attributionPosition="top-right"
       >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1.4} color="#c5ccd6" />
+        <CanvasDots />
         <Controls showInteractive={false} position="bottom-left" />
-        {nodes.length > 0 && <MiniMap<EditorNode> pannable zoomable style={MINIMAP_STYLE} nodeColor={minimapColor} nodeBorderRadius={6} maskColor="rgba(240, 243, 247, 0.7)" position="bottom-right" />}
+        {nodes.length > 0 && <CanvasMiniMap width={168} height={112} nodeColor={minimapColor} nodeBorderRadius={6} maskColor="rgba(240, 243, 247, 0.7)" />}
       </ReactFlow>
       {nodes.length === 0 && (
         <div className="canvas-empty">

@@ -2,6 +2,7 @@ import { memo, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { previewValue, sizeLabel } from '../lib/debug-format.ts';
 import { DEBUG_KEEP, DEBUG_PER_FLUSH, FLUSH_MS, isErrorEntry } from '../lib/live-batch.ts';
+import { debugNodeIdsOf, nodeNamesOf } from '../lib/node-derived.ts';
 import { useEditor } from '../store/editor-store.ts';
 import type { DebugEntry } from '../store/types.ts';
 import './live.css';
@@ -86,9 +87,10 @@ export function DebugPanel() {
   const filter = useEditor((s) => s.live.debugFilter);
   const selectedNodeId = useEditor((s) => s.selectedNodeId);
   const setLive = useEditor((s) => s.setLive);
-  // Names only change when a node is renamed, not when one is dragged: a shallow-equal record.
-  const names = useEditor(useShallow((s) => Object.fromEntries(s.nodes.map((n) => [n.id, n.data.name || n.id]))));
-  const debugNodes = useEditor(useShallow((s) => s.nodes.filter((n) => n.data.type === 'debug').map((n) => n.id)));
+  // Names only change when a node is renamed, not when one is dragged: a shallow-equal record,
+  // derived once per node list (not on every live update: with a thousand nodes that adds up).
+  const names = useEditor(useShallow((s) => nodeNamesOf(s.nodes)));
+  const debugNodes = useEditor(useShallow((s) => debugNodeIdsOf(s.nodes)));
   const connected = useEditor((s) => s.live.connected);
 
   const nodeFilter = filter === SELECTED_NODE_FILTER ? (selectedNodeId ?? '') : filter;

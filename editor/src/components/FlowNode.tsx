@@ -1,15 +1,17 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { memo, useMemo } from 'react';
-import { useShallow } from 'zustand/react/shallow';
+import { memo, useMemo, useRef } from 'react';
+import type { NodeStatus } from '../../../nodes/define-node.ts';
 import type { Problem } from '../../../nodes/errors.ts';
+import type { NodeCounters } from '../../../nodes/protocol.ts';
 import { PLACEHOLDER_TYPE, placeholderMessage, type PlaceholderConfig } from '../../../nodes/placeholder/definition.ts';
-import { categoryLook, configSummary, iconPath } from '../lib/node-look.ts';
+import { categoryLook, configSummary, iconImage, iconPath } from '../lib/node-look.ts';
 import { brokerIdSet, warningsByNode, wiredPortsByNode } from '../lib/node-derived.ts';
-import { configProblems, mergeProblems } from '../lib/schema-form-issues.ts';
+import { configProblemsCached, mergeProblems } from '../lib/schema-form-issues.ts';
+import { fitLine, fitsLine } from '../lib/text-fit.ts';
 import { definitionOf, useEditor, type EditorNode } from '../store/editor-store.ts';
 import { SendTestValue } from './SendTestValue.tsx';
 
-/** A node type's icon, tinted with its category colour. */
+/** A node type's icon, tinted with its category colour (palette, settings panel). */
 export function NodeIcon({ type, size = 18 }: { type: string; size?: number }) {
   return (
     <svg className="node-icon" width={size} height={size} viewBox="0 0 24 24" aria-hidden="true">
@@ -25,6 +27,47 @@ function compact(n: number): string {
   return n < 10_000 ? String(n) : n < 1_000_000 ? `${Math.round(n / 1000)}k` : `${(n / 1_000_000).toFixed(1)}M`;
 }
 
+/** What a canvas node shows from the store besides its own data. */
+interface NodeView {
+  status: NodeStatus | undefined;
+  counters: NodeCounters | undefined;
+  serverProblems: readonly Problem[] | undefined;
+  warnings: readonly Problem[];
+  brokerIds: ReadonlySet<string>;
+  wiredPorts: number;
+}
+
+const sameView = (a: NodeView, b: NodeView): boolean =>
+  a.status === b.status &&
+  a.counters === b.counters &&
+  a.serverProblems === b.serverProblems &&
+  a.warnings === b.warnings &&
+  a.brokerIds === b.brokerIds &&
+  a.wiredPorts === b.wiredPorts;
+
+/**
+ * One subscription per node, each part an O(1) lookup: every canvas node re-runs this on every
+ * store update (live statuses arrive ten times a second), so it must not scan whole arrays, and
+ * it returns the previous object while nothing it holds changed (a plain field-by-field check,
+ * cheaper than a generic shallow compare a thousand times over).
+ */
+function useNodeView(id: string): NodeView {
+  const last = useRef<NodeView | undefined>(undefined);
+  return useEditor((s) => {
+    const next: NodeView = {
+      status: s.live.statuses[id],
+      counters: s.live.counters[id],
+      serverProblems: s.server.nodeProblems[id],
+      warnings: warningsByNode(s.server.warnings).get(id) ?? NONE,
+      brokerIds: brokerIdSet(s.brokers),
+      // Wires from ports the type does not have (a placeholder for a Node-RED node with several outputs) still get a handle.
+      wiredPorts: wiredPortsByNode(s.edges).get(id) ?? 0,
+    };
+    if (last.current && sameView(last.current, next)) return last.current;
+    return (last.current = next);
+  });
+}
+
 /**
  * One canvas node, whatever its type: icon, name, a summary of its config, its live status
  * and counters, and its problems (a red outline and the first message). Handles: `in` on the
@@ -33,23 +76,11 @@ function compact(n: number): string {
 function FlowNodeView({ id, data, selected }: NodeProps<EditorNode>) {
   const def = definitionOf(data.type);
   const look = categoryLook(def?.category);
-  // One subscription per node, each part an O(1) lookup: every canvas node re-runs this on every
-  // store update (live statuses arrive ten times a second), so it must not scan whole arrays.
-  const { status, counters, serverProblems, warnings, brokerIds, wiredPorts } = useEditor(
-    useShallow((s) => ({
-      status: s.live.statuses[id],
-      counters: s.live.counters[id],
-      serverProblems: s.server.nodeProblems[id],
-      warnings: warningsByNode(s.server.warnings).get(id) ?? NONE,
-      brokerIds: brokerIdSet(s.brokers),
-      // Wires from ports the type does not have (a placeholder for a Node-RED node with several outputs) still get a handle.
-      wiredPorts: wiredPortsByNode(s.edges).get(id) ?? 0,
-    })),
-  );
+  const { status, counters, serverProblems, warnings, brokerIds, wiredPorts } = useNodeView(id);
 
   const localProblems = useMemo(() => {
     if (!def) return [{ code: 'node.unknown-type', nodeId: id, message: `unknown node type "${data.type}"` }] as Problem[];
-    const problems = configProblems(def, id, 0, data.config, brokerIds);
+    const problems = [...configProblemsCached(def, id, undefined, data.config, brokerIds)];
     if (data.type === PLACEHOLDER_TYPE) {
       problems.unshift({ code: 'node.placeholder', nodeId: id, message: placeholderMessage(id, data.config as PlaceholderConfig, data.name) });
     }
@@ -63,6 +94,11 @@ function FlowNodeView({ id, data, selected }: NodeProps<EditorNode>) {
   const outputs = Math.max(def?.outputs ?? 0, wiredPorts);
   const title = data.name || def?.label || data.type;
   const summary = configSummary(data.type, data.config);
+  // Lines get an overflow clip (for the CSS ellipsis) only when their text may not fit: see text-fit.ts.
+  const nameFits = fitsLine('name', title);
+  const shownSummary = summary ? fitLine('summary', summary) : undefined;
+  const hasCounters = !!counters && counters.in + counters.out + counters.errors > 0;
+  const statusFits = !!status && !hasCounters && fitsLine('status', status.text);
   const classes = ['flow-node', `cat-${def?.category ?? 'debug'}`, data.type === PLACEHOLDER_TYPE ? 'placeholder' : '', selected ? 'selected' : '', problems.length ? 'has-problems' : ''];
 
   return (
@@ -76,25 +112,28 @@ function FlowNodeView({ id, data, selected }: NodeProps<EditorNode>) {
         <Handle type="target" position={Position.Left} id="in" className="port port-in" data-testid={`handle-${id}-in`} />
       )}
       <div className="flow-node-head">
-        <span className="flow-node-icon">
-          <NodeIcon type={data.type} />
-        </span>
+        {/* The icon as a background image, not an inline svg: fewer paint layers per node. */}
+        <span className="flow-node-icon" style={{ backgroundImage: iconImage(data.type, look.color) }} />
         <div className="flow-node-titles">
-          <div className="flow-node-name" title={data.name ? `${data.name} (${def?.label ?? data.type})` : undefined}>
+          <div className={nameFits ? 'flow-node-name' : 'flow-node-name clipped'} title={data.name ? `${data.name} (${def?.label ?? data.type})` : undefined}>
             {title}
           </div>
-          {summary && <div className="flow-node-summary" title={summary}>{summary}</div>}
+          {summary && (
+            <div className={shownSummary === undefined ? 'flow-node-summary clipped' : 'flow-node-summary'} title={summary}>
+              {shownSummary ?? summary}
+            </div>
+          )}
         </div>
       </div>
-      {(status || (counters && counters.in + counters.out + counters.errors > 0)) && (
+      {(status || hasCounters) && (
         <div className="flow-node-live">
           {status && (
             <span className="flow-node-status" data-testid={`status-${id}`} title={status.text}>
               <span className={`dot dot-${status.fill}`} />
-              <span className="status-text">{status.text}</span>
+              <span className={statusFits ? 'status-text' : 'status-text clipped'}>{status.text}</span>
             </span>
           )}
-          {counters && counters.in + counters.out + counters.errors > 0 && (
+          {counters && hasCounters && (
             <span className="flow-node-counters" title={`${counters.in} in, ${counters.out} out, ${counters.errors} errors`}>
               {def?.inputs ? <span>↓{compact(counters.in)}</span> : null}
               {outputs ? <span>↑{compact(counters.out)}</span> : null}

@@ -7,7 +7,7 @@
 import type { BrokerEntryInput } from '../../../nodes/broker.ts';
 import type { Problem } from '../../../nodes/errors.ts';
 import { portOf } from '../store/document.ts';
-import type { EditorEdge } from '../store/types.ts';
+import type { EditorEdge, EditorNode } from '../store/types.ts';
 
 /** `compute` run once per distinct input (by identity): the last input and its result are kept. */
 function lastOf<In extends object, Out>(compute: (input: In) => Out): (input: In) => Out {
@@ -46,3 +46,9 @@ export const warningsByNode = lastOf((warnings: readonly Problem[]): ReadonlyMap
 
 /** The ids of the document's brokers (the same Set until the broker list changes). */
 export const brokerIdSet = lastOf((brokers: readonly BrokerEntryInput[]): ReadonlySet<string> => new Set(brokers.map((b) => b.id)));
+
+/** Each node's display name (its name, else its id), by id: the same object until the node list changes. */
+export const nodeNamesOf = lastOf((nodes: readonly EditorNode[]): Record<string, string> => Object.fromEntries(nodes.map((n) => [n.id, n.data.name || n.id])));
+
+/** The ids of the debug nodes: the same array until the node list changes. */
+export const debugNodeIdsOf = lastOf((nodes: readonly EditorNode[]): string[] => nodes.filter((n) => n.data.type === 'debug').map((n) => n.id));

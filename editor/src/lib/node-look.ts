@@ -50,6 +50,25 @@ export function iconPath(type: string): string {
   return ICONS[type] ?? FALLBACK_ICON;
 }
 
+const iconImages = new Map<string, string>();
+
+/**
+ * A node type's icon drawn in `color`, as a CSS `url(…)` of an SVG image (the canvas nodes paint
+ * it as a background: cheaper for the browser than an inline svg per node).
+ */
+export function iconImage(type: string, color: string): string {
+  const key = `${type}|${color}`;
+  let image = iconImages.get(key);
+  if (image === undefined) {
+    const svg =
+      `<svg xmlns="http://www.w3.org/2000/svg" width="18" height="18" viewBox="0 0 24 24">` +
+      `<path d="${iconPath(type)}" fill="none" stroke="${color}" stroke-width="1.9" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
+    image = `url("data:image/svg+xml,${encodeURIComponent(svg)}")`;
+    iconImages.set(key, image);
+  }
+  return image;
+}
+
 /** The look of a category; unknown ones look like debug (neutral grey). */
 export function categoryLook(category: string | undefined): CategoryLook {
   return CATEGORY_LOOKS[(category as Category) ?? 'debug'] ?? CATEGORY_LOOKS.debug;

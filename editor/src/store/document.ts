@@ -66,15 +66,20 @@ export function toDocument(snapshot: Snapshot): EditorDocument {
     ...snapshot.meta,
     ...(severalTabs ? { flows: snapshot.tabs } : {}),
     brokers: snapshot.brokers,
-    nodes: snapshot.nodes.map((n) => ({
-      id: n.id,
-      type: n.data.type,
-      ...(n.data.name ? { name: n.data.name } : {}),
-      ...(severalTabs && n.data.flow ? { flow: n.data.flow } : {}),
-      position: { x: Math.round(n.position.x), y: Math.round(n.position.y) },
-      config: n.data.config,
-    })),
+    nodes: snapshot.nodes.map((n) => nodeToDocument(n, severalTabs)),
     edges: snapshot.edges.map((e) => ({ source: e.source, target: e.target, ...(portOf(e.sourceHandle) ? { sourcePort: portOf(e.sourceHandle) } : {}) })),
+  };
+}
+
+/** One canvas node as a document entry (`flow` is written only when there are several tabs). */
+export function nodeToDocument(n: EditorNode, severalTabs: boolean): EditorDocument['nodes'][number] {
+  return {
+    id: n.id,
+    type: n.data.type,
+    ...(n.data.name ? { name: n.data.name } : {}),
+    ...(severalTabs && n.data.flow ? { flow: n.data.flow } : {}),
+    position: { x: Math.round(n.position.x), y: Math.round(n.position.y) },
+    config: n.data.config,
   };
 }
 

@@ -6,6 +6,7 @@ import { stableJson } from '../../../nodes/stable-json.ts';
 import { DEFAULT_TAB, defaultConfig, edgeId, freshId, fromDocument, nodeFingerprints, portOf, toDocument, type EditorDocument } from './document.ts';
 import { record, redo, undo, type History } from './history.ts';
 import { documentActions } from './document-actions.ts';
+import { documentFingerprints, documentJson } from './pending-changes.ts';
 import type { EditorState } from './editor-state.ts';
 import type { EditorEdge, EditorNode, FlowTab, LiveState, ServerState, Snapshot } from './types.ts';
 
@@ -68,7 +69,6 @@ export const useEditor = create<EditorState>()((set, get) => {
 
     loadFromServer(doc, rev, credentials) {
       const snapshot = fromDocument(doc as Partial<EditorDocument> | null);
-      const document = toDocument(snapshot);
       set((state) => ({
         ...snapshot,
         activeTab: snapshot.tabs[0]!.id,
@@ -77,8 +77,9 @@ export const useEditor = create<EditorState>()((set, get) => {
         server: {
           ...state.server,
           rev,
-          deployedNodes: nodeFingerprints(document),
-          deployedDocument: doc ? stableJson(document) : stableJson(toDocument(fromDocument(null))),
+          // What the deploy button compares the canvas with (pending-changes.ts caches each node's text).
+          deployedNodes: documentFingerprints(snapshot),
+          deployedDocument: documentJson(snapshot),
           nodeProblems: {},
           otherProblems: [],
           conflict: undefined,

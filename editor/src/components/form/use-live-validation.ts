@@ -1,30 +1,30 @@
 import { useEffect } from 'react';
 import type { Problem } from '../../../../nodes/errors.ts';
-import { configProblems, mergeProblems } from '../../lib/schema-form-issues.ts';
+import { brokerIdSet } from '../../lib/node-derived.ts';
+import { configProblemsCached, mergeProblems } from '../../lib/schema-form-issues.ts';
 import { definitionOf, useEditor, type EditorState } from '../../store/editor-store.ts';
 
-/** Schema problems by config object: a config only changes by being replaced, so this is exact. */
-const checked = new WeakMap<object, { brokers: string; problems: Problem[] }>();
-
 function problemsOf(state: EditorState): Record<string, Problem[]> {
-  const brokerIds = new Set(state.brokers.map((b) => b.id));
-  const brokerKey = [...brokerIds].join('\u0000');
+  const brokerIds = brokerIdSet(state.brokers);
   const next: Record<string, Problem[]> = {};
   state.nodes.forEach((node, index) => {
     const def = definitionOf(node.data.type);
-    let local: Problem[] = [];
-    if (def) {
-      const cached = checked.get(node.data.config);
-      if (cached && cached.brokers === brokerKey) local = cached.problems;
-      else {
-        local = configProblems(def, node.id, index, node.data.config, brokerIds);
-        checked.set(node.data.config, { brokers: brokerKey, problems: local });
-      }
-    }
+    const local = def ? configProblemsCached(def, node.id, index, node.data.config, brokerIds) : [];
     const merged = mergeProblems(state.server.nodeProblems[node.id], local);
     if (merged.length > 0) next[node.id] = merged;
   });
   return next;
+}
+
+/**
+ * Whether two node lists hold the same configs at the same places: a node that was only moved,
+ * selected or measured keeps its data object, and then nothing needs checking again (with a
+ * thousand nodes, a drag or a measure would otherwise re-check them all on every frame).
+ */
+function sameConfigs(a: EditorState['nodes'], b: EditorState['nodes']): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.id !== b[i]!.id || a[i]!.data !== b[i]!.data) return false;
+  return true;
 }
 
 function sameProblems(a: Record<string, Problem[]>, b: Record<string, Problem[]>): boolean {
@@ -52,7 +52,7 @@ export function useLiveValidation(): void {
   useEffect(() => {
     update(useEditor.getState());
     return useEditor.subscribe((state, previous) => {
-      if (state.nodes !== previous.nodes || state.brokers !== previous.brokers) update(state);
+      if (state.brokers !== previous.brokers || (state.nodes !== previous.nodes && !sameConfigs(state.nodes, previous.nodes))) update(state);
     });
   }, []);
 }

@@ -1,0 +1,35 @@
+/**
+ * The page's first requests, started as soon as the bundle runs instead of after React's first
+ * render and effects: the session, and right behind it (when no login is needed) the flow. On a
+ * big flow this takes the request round trips and the first render off the time to a drawn
+ * canvas. Each prefetched reply is handed out once; later callers fetch afresh.
+ */
+import type { FlowsReply } from '../../../nodes/protocol.ts';
+import { api, type SessionReply } from './api.ts';
+
+let session: Promise<SessionReply> | undefined;
+let flows: Promise<FlowsReply | undefined> | undefined;
+
+export function startBoot(): void {
+  session = api.session();
+  flows = session.then(
+    (reply) => (!reply.authRequired || reply.loggedIn ? api.getFlows() : undefined),
+    () => undefined,
+  );
+  // Not taken (no editor shown) or failed: never an unhandled rejection; the taker still sees it.
+  flows.catch(() => undefined);
+}
+
+/** The session reply (the prefetched one the first time). */
+export function takeSession(): Promise<SessionReply> {
+  const reply = session ?? api.session();
+  session = undefined;
+  return reply;
+}
+
+/** The flow (the prefetched one the first time, when there is one). */
+export function takeFlows(): Promise<FlowsReply> {
+  const early = flows;
+  flows = undefined;
+  return early ? early.then((reply) => reply ?? api.getFlows()) : api.getFlows();
+}

@@ -19,7 +19,7 @@ import { formatSummary, readProfile, summarizeProfile } from './lib/profile.ts';
 import { formatTable, summarizeRow, type Row } from './lib/report.ts';
 import { measureTarget, type PhaseSettings, type TargetFigures } from './lib/scenario.ts';
 import { idleServer, oneNodeDeploy, type DeployFigures, type IdleServerFigures } from './lib/server.ts';
-import { ROOT } from './lib/targets.ts';
+import { ROOT, prepareTargets } from './lib/targets.ts';
 import { ratio } from './lib/stats.ts';
 import type { BenchQos } from './lib/workload.ts';
 
@@ -115,6 +115,8 @@ async function pair(broker: BenchBroker, rules: number, qos: BenchQos, relayFirs
 }
 
 async function main(): Promise<void> {
+  const prepared = await prepareTargets(engineRoot);
+  progress(`engine runs the ${prepared.engine}`);
   const broker = await startBroker({ nodelay: args.nodelay });
   const repetitions: Repetition[] = [];
   const sweep: ({ rules: number } & Pair)[] = [];
@@ -180,6 +182,7 @@ async function main(): Promise<void> {
   const results = rows.map(summarizeRow);
   const table = formatTable(rows, results);
   const notes = [
+    `engine: the ${prepared.engine}; relay: bench/relay/relay.ts as plain JavaScript.`,
     `medians of ${reps} repetition(s); a ratio is taken within each repetition, then its median is shown.`,
     `K = ${SWEEP_K.join(', ')}: ${sweepReps} run each ([n=…]); K = 1 is the QoS 0 run, K = ${BIG_K} has ${reps}.`,
     `broker-only closed loop (QoS 0) p50 just before each loop, per repetition: ${repetitions.map((r) => `engine's ${fmt([r.qos0.engine?.brokerLatency?.p50 ?? NaN_])} ms, relay's ${fmt([r.qos0.relay?.brokerLatency?.p50 ?? NaN_])} ms`).join('; ')}.`,
@@ -189,7 +192,7 @@ async function main(): Promise<void> {
   const file = join(resultsDir, `${stamp}.json`);
   writeFileSync(
     file,
-    `${JSON.stringify({ startedAt: new Date(Date.now() - (performance.now() - began)).toISOString(), seconds: (performance.now() - began) / 1000, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version }, settings: { ...settings, reps, sweepReps, bigK: BIG_K, sweepK: SWEEP_K, deploy: DEPLOY, nodelay: args.nodelay }, results, repetitions, sweep, profiles, failures, notes }, null, 2)}\n`,
+    `${JSON.stringify({ startedAt: new Date(Date.now() - (performance.now() - began)).toISOString(), seconds: (performance.now() - began) / 1000, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version }, settings: { ...settings, engine: prepared.engine, reps, sweepReps, bigK: BIG_K, sweepK: SWEEP_K, deploy: DEPLOY, nodelay: args.nodelay }, results, repetitions, sweep, profiles, failures, notes }, null, 2)}\n`,
   );
   writeFileSync(join(resultsDir, `${stamp}.txt`), `${table}\n\n${notes.join('\n')}\n`);
   process.stdout.write(`\n${table}\n\n${notes.map((n) => `  ${n}`).join('\n')}\n\nresult: ${file}  (${((performance.now() - began) / 1000).toFixed(0)} s)\n`);

@@ -6,6 +6,7 @@
  *     npm test -- broker threshold  # only files whose path contains "broker" or "threshold"
  *     npm test -- --test-name-pattern=TLS   # arguments starting with -- go to node --test
  *
+ * Before the tests it compiles the server (server/dist) if a source changed since the last build.
  * Under CI (`CI=true`) a missing mosquitto or chromium stops the run before any test starts.
  * Output is Node's spec reporter, so its closing `ℹ tests N` / `ℹ pass N` / `ℹ fail N` lines
  * (which CI counts) appear as usual; the exit code is the test run's.
@@ -15,6 +16,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildServer, serverIsStale } from '../server/tools/build-server.ts';
 import {
   INSTALL_LINE,
   SKIP_LOG_ENV,
@@ -94,6 +96,12 @@ async function main(): Promise<number> {
   if (files.length === 0) {
     process.stderr.write(`No test files under test/ match ${filters.map((f) => `"${f}"`).join(', ') || 'anything'}.\n`);
     return 1;
+  }
+
+  // Tests that spawn `topicflow` run what users run: the compiled build, made fresh here.
+  if (serverIsStale(ROOT)) {
+    const build = await buildServer(ROOT);
+    process.stdout.write(`compiled the server for the tests in ${build.ms.toFixed(0)} ms\n`);
   }
 
   const logDir = mkdtempSync(join(tmpdir(), 'topicflow-test-'));

@@ -1,21 +1,48 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compiledEntry } from '../../server/bin/compiled-entry.js';
+import { buildServer, serverIsStale } from '../../server/tools/build-server.ts';
 import { spawnChild, type Child } from './children.ts';
 import { rulesDocument, type BenchQos } from './workload.ts';
 
 /**
  * The processes under test, each spawned on its own so /proc charges it alone:
  * - `engine`: `node server/bin/topicflow.js run <flow> --broker URL --no-broker --quiet --data <tmp>`,
- *   the headless runtime exactly as a user starts it (TypeScript loaded through tsx);
- * - `relay`: `node --import tsx bench/relay/relay.ts`, the hand-written mqtt.js reference,
- *   loaded the same way so both pay the same loader.
+ *   the headless runtime exactly as a user starts it (the compiled build, see bench/run.ts);
+ * - `relay`: `node relay.js`, the hand-written mqtt.js reference, as plain JavaScript the way a
+ *   hobbyist would run it: bench/relay/relay.ts with its types stripped by esbuild.
  */
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const TOPICFLOW_BIN = join(ROOT, 'server/bin/topicflow.js');
-const RELAY = join(ROOT, 'bench/relay/relay.ts');
+const RELAY_SOURCE = join(ROOT, 'bench/relay/relay.ts');
+let relayScript: string | undefined;
+
+export interface Prepared {
+  /** What the engine runs: the compiled build, or the TypeScript sources (and why). */
+  readonly engine: string;
+}
+
+/**
+ * Once per bench run, before any target starts: compile the server if a source changed (so the
+ * engine is measured as `npm install` leaves it), and bench/relay/relay.ts to plain JavaScript.
+ */
+export async function prepareTargets(engineRoot = ROOT): Promise<Prepared> {
+  if (serverIsStale(engineRoot)) await buildServer(engineRoot);
+  const entry = compiledEntry(engineRoot);
+  const { transform } = await import('esbuild');
+  const js = await transform(readFileSync(RELAY_SOURCE, 'utf8'), { loader: 'ts', format: 'esm', target: 'node20' });
+  // Inside node_modules, so the relay's `import 'mqtt'` resolves as it does for the project.
+  const dir = join(ROOT, 'node_modules/.cache/topicflow-bench');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `relay-${process.pid}.mjs`);
+  writeFileSync(file, js.code);
+  process.once('exit', () => rmSync(file, { force: true }));
+  relayScript = file;
+  return { engine: entry.ok ? `compiled build ${relative(engineRoot, entry.file)}` : `TypeScript sources through tsx (${entry.reason})` };
+}
 
 export type TargetKind = 'engine' | 'relay';
 
@@ -39,11 +66,10 @@ export interface TargetOptions {
 /** Spawn the engine or the relay for `rules` rules at `qos`. */
 export function startTarget(options: TargetOptions): Target {
   if (options.kind === 'relay') {
+    if (!relayScript) throw new Error('bench: prepareTargets() must run before a relay starts');
     const child = spawnChild('relay', process.execPath, [
       ...(options.nodeFlags ?? []),
-      '--import',
-      'tsx',
-      RELAY,
+      relayScript,
       '--broker',
       options.brokerUrl,
       '--rules',

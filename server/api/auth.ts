@@ -1,7 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import bcrypt from 'bcryptjs';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Socket } from 'socket.io';
 import { z } from 'zod';
@@ -89,6 +88,8 @@ export class AuthService {
     // With one account there is no dummy hash to pick: bcrypt always runs against the real
     // hash, so an unknown user name costs exactly as long as a wrong password.
     const userOk = sameText(user, this.user);
+    // Loaded on the first login, not at start: a server without a login never needs it.
+    const { default: bcrypt } = await import('bcryptjs');
     const passwordOk = await bcrypt.compare(password, this.hash);
     if (!userOk || !passwordOk) throw new AuthError('wrong user name or password', 401);
 

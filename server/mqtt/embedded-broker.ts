@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { Aedes, type AuthenticateError } from 'aedes';
+import type { Aedes, AuthenticateError } from 'aedes';
 import { OperationalError } from '../../nodes/errors.ts';
 
 /** How to run the embedded broker; every field has a safe default. */
@@ -60,7 +60,9 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
     throw new TypeError('embedded broker needs both username and password, or neither');
   }
 
-  const aedes = await Aedes.createBroker({
+  // Loaded here, not at the top: most servers run against the user's own broker and never need it.
+  const { Aedes: AedesBroker } = await import('aedes');
+  const aedes = await AedesBroker.createBroker({
     // A frozen subscriber must not stall delivery to everyone else for aedes' default minute.
     drainTimeout: 10_000,
     connectTimeout: 10_000,

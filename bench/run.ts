@@ -69,6 +69,8 @@ const settings: PhaseSettings = {
   ...(engineRoot ? { engineRoot } : {}),
 };
 const BIG_K = quick ? 100 : 1000;
+/** How long the idle server is left alone before its RSS counts (see idleServer). */
+const IDLE_SETTLE_MS = quick ? 5000 : 15_000;
 const SWEEP_K = quick ? [10] : [10, 100];
 const DEPLOY = { rules: BIG_K, rate: 2000, seconds: quick ? 2 : 3, ...(engineRoot ? { engineRoot } : {}) };
 
@@ -130,7 +132,7 @@ async function main(): Promise<void> {
       const qos1 = await pair(broker, 1, 1, relayFirst, { ...settings, latencyCount: 0 });
       const big = await pair(broker, BIG_K, 0, relayFirst, { ...settings, latencyCount: 0 });
       progress('server: idle RSS');
-      const idle = await attempt('server idle RSS', () => idleServer(broker.url, 2000, engineRoot));
+      const idle = await attempt('server idle RSS', () => idleServer(broker.url, IDLE_SETTLE_MS, engineRoot));
       progress(`server: one-node deploy into ${BIG_K} rules`);
       const deploy = await attempt('one-node deploy', () => oneNodeDeploy(broker.url, DEPLOY));
       repetitions.push({ qos0, qos1, big, ...(idle ? { idle } : {}), ...(deploy ? { deploy } : {}) });
@@ -186,6 +188,7 @@ async function main(): Promise<void> {
     `medians of ${reps} repetition(s); a ratio is taken within each repetition, then its median is shown.`,
     `K = ${SWEEP_K.join(', ')}: ${sweepReps} run each ([n=…]); K = 1 is the QoS 0 run, K = ${BIG_K} has ${reps}.`,
     `broker-only closed loop (QoS 0) p50 just before each loop, per repetition: ${repetitions.map((r) => `engine's ${fmt([r.qos0.engine?.brokerLatency?.p50 ?? NaN_])} ms, relay's ${fmt([r.qos0.relay?.brokerLatency?.p50 ?? NaN_])} ms`).join('; ')}.`,
+    `idle server RSS each second after its request (MB): ${repetitions.map((r) => (r.idle ? r.idle.samplesMb.map((v) => v.toFixed(0)).join(' ') : 'failed')).join('; ')}.`,
     `deploys: ${repetitions.map((r) => (r.deploy ? `${r.deploy.untouchedSent} msgs to untouched rules, ${r.deploy.changedLost}/${r.deploy.changedSent} lost on the changed one` : 'failed')).join('; ')}.`,
     ...(failures.length > 0 ? [`FAILED scenarios (their figures are n/a): ${failures.join('; ')}`] : []),
   ];

@@ -45,18 +45,29 @@ export async function startTopicflowServer(brokerUrl: string, engineRoot?: strin
 export interface IdleServerFigures {
   /** Spawn → "topicflow is running" (the example flow deployed on this first start). */
   readonly readyMs: number;
-  /** VmRSS after `settleMs` with nothing happening. */
+  /** VmRSS once settled: the last of the samples below. */
   readonly rssMb: number;
+  /** VmRSS each second after the request, for `settleMs`. */
+  readonly samplesMb: number[];
 }
 
-/** Idle RSS of the whole server, with the example flow it deploys on a first start. */
+/**
+ * Idle RSS of the whole server, with the example flow it deploys on a first start. Read after
+ * `settleMs` with nothing happening: V8 gives back the young generation that start-up grew (to
+ * 32 MB) only after some seconds without work (its memory reducer), and idle means after that.
+ * The samples show the way down.
+ */
 export async function idleServer(brokerUrl: string, settleMs: number, engineRoot?: string): Promise<IdleServerFigures> {
   const server = await startTopicflowServer(brokerUrl, engineRoot);
   try {
     // One request, so the HTTP stack is as it is once someone has looked.
     await fetch(`${server.url}/api/flows`).then((r) => r.arrayBuffer());
-    await sleep(settleMs);
-    return { readyMs: server.readyMs, rssMb: rssBytes(server.child.pid) / MB };
+    const samplesMb: number[] = [];
+    for (let waited = 0; waited < settleMs; waited += 1000) {
+      await sleep(Math.min(1000, settleMs - waited));
+      samplesMb.push(rssBytes(server.child.pid) / MB);
+    }
+    return { readyMs: server.readyMs, rssMb: samplesMb.at(-1) ?? rssBytes(server.child.pid) / MB, samplesMb };
   } finally {
     await server.stop();
   }

@@ -2,8 +2,8 @@
  * Compiles the server (CLI, engine, API, and the nodes/ it uses) into ES modules under
  * server/dist, which `server/bin/topicflow.js` runs instead of the TypeScript sources: no
  * TypeScript loader at run time, so the server starts faster and with less memory (measured in
- * the commit that introduced it). Our own code is bundled, split into one chunk per CLI command
- * so `run` loads no HTTP stack; packages stay in node_modules, imported as usual.
+ * the commit that introduced it). Our own code is bundled with the packages every command
+ * needs, split into one chunk per CLI command so `run` loads no HTTP stack.
  *
  *     node --import tsx server/tools/build-server.ts     # also part of `npm run build` and `npm install`
  */
@@ -18,6 +18,16 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ENTRY = 'server/cli/main.ts';
 /** Where the server's sources live (`start` imports editor/build.ts to rebuild a stale editor). */
 const SOURCE_DIRS = ['server', 'nodes', 'editor'];
+/**
+ * The packages every command loads, bundled with our code: one file parses far faster than the
+ * hundreds of files they are in node_modules, which Node resolves, reads and (CommonJS) scans
+ * one by one. Measured on `topicflow run` (CPU until running, compiled, 3 runs): 1 rule
+ * 520-740 -> 300-360 ms and 90 -> 74 MB; 1,000 rules 850-1,060 -> 770-810 ms. The HTTP stack
+ * stays in node_modules: bundling it gained no memory and only `start` loads it.
+ */
+const BUNDLED_PACKAGES: ReadonlySet<string> = new Set(['mqtt', 'zod', 'jsonata']);
+/** Bundled CommonJS packages (mqtt) call require() for Node's modules; an ES module has no require of its own. */
+const REQUIRE_SHIM = "import { createRequire as __topicflowCreateRequire } from 'node:module'; const require = __topicflowCreateRequire(import.meta.url);";
 const OLD_BUILD_MS = 10 * 60_000;
 const BUILD_OUTPUTS = [`${SERVER_DIST_DIR}/`, 'editor/dist/'];
 
@@ -52,7 +62,7 @@ export async function buildServer(root = ROOT): Promise<ServerBuildReport> {
     entryPoints: [join(root, ENTRY)],
     bundle: true,
     splitting: true,
-    packages: 'external',
+    banner: { js: REQUIRE_SHIM },
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -62,7 +72,7 @@ export async function buildServer(root = ROOT): Promise<ServerBuildReport> {
     metafile: true,
     write: false,
     logLevel: 'warning',
-    plugins: [sourceLocationOfImportMeta(outdir)],
+    plugins: [sourceLocationOfImportMeta(outdir), bundleOnly(BUNDLED_PACKAGES)],
   });
   mkdirSync(outdir, { recursive: true });
   let bytes = 0;
@@ -112,6 +122,21 @@ function removeOldBuilds(dist: string, current: string): void {
     const path = join(dist, name);
     if (statSync(path).mtimeMs < cutoff) rmSync(path, { force: true, recursive: true });
   }
+}
+
+/** A package our sources import stays in node_modules unless it is in `bundled`; what a bundled package imports is bundled with it. */
+function bundleOnly(bundled: ReadonlySet<string>): Plugin {
+  return {
+    name: 'bundle-only',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.importer.includes(`${sep}node_modules${sep}`)) return undefined;
+        if (args.path.startsWith('node:')) return { path: args.path, external: true };
+        const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0]!;
+        return bundled.has(name) ? undefined : { path: args.path, external: true };
+      });
+    },
+  };
 }
 
 /**

@@ -70,7 +70,7 @@ const settings: PhaseSettings = {
 };
 const BIG_K = quick ? 100 : 1000;
 /** How long the idle server is left alone before its RSS counts (see idleServer). */
-const IDLE_SETTLE_MS = quick ? 5000 : 15_000;
+const IDLE_SETTLE_MS = quick ? 5000 : 30_000;
 const SWEEP_K = quick ? [10] : [10, 100];
 const DEPLOY = { rules: BIG_K, rate: 2000, seconds: quick ? 2 : 3, ...(engineRoot ? { engineRoot } : {}) };
 

@@ -72,6 +72,14 @@ function readJsonText(text: string): PayloadResult<unknown> {
 }
 
 function readAutoText(text: string): PayloadResult<unknown> {
+  const first = text.charCodeAt(0);
+  if (first === 0x7b /* { */ || first === 0x5b /* [ */) {
+    // The usual device report. Text JSON.parse accepts holds no control character except
+    // possibly DEL inside a string, and is neither a number nor an unavailable word, so this
+    // gives what the checks below would, without their passes over the text.
+    const value = tryJsonParse(text);
+    if (value !== NOT_JSON && text.indexOf('\u007f') < 0) return { ok: true, value };
+  }
   if (CONTROL.test(text)) return { ok: false, error: NOT_TEXT };
   if (isUnavailableText(text)) return { ok: true, value: UNAVAILABLE };
   const n = parseNumericText(text);
@@ -128,6 +136,16 @@ function encodeJson(value: object | null): EncodeResult {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return { ok: false, error: `payload cannot be written as JSON: ${reason}` };
+  }
+}
+
+const NOT_JSON: unique symbol = Symbol('not JSON');
+
+function tryJsonParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return NOT_JSON; // the caller goes the long way, which explains the problem
   }
 }
 

@@ -1,10 +1,10 @@
 import { connectionStatus } from '../connection-status.ts';
 import { defineRuntime } from '../define-node.ts';
-import { isUnavailable } from '../message.ts';
+import { ensureError } from '../errors.ts';
+import { isUnavailable, type Message } from '../message.ts';
 import { messageFieldText } from '../message-fields.ts';
 import { encodePayload } from '../payload.ts';
 import { parseTemplate, renderTemplate } from '../template.ts';
-import { validateTopicName } from '../topic/filter.ts';
 import { mqttOutNode } from './definition.ts';
 
 export const mqttOutRuntime = defineRuntime(mqttOutNode, (config, ctx) => {
@@ -12,6 +12,9 @@ export const mqttOutRuntime = defineRuntime(mqttOutNode, (config, ctx) => {
   const staticTopic = parts.every((p) => 'text' in p) ? config.topic : undefined;
   const broker = ctx.broker(config.broker);
   const options = { qos: config.qos, retain: config.retain };
+  // The message being rendered, read by one lookup made once rather than a closure per message.
+  let current: Message | undefined;
+  const lookup = (field: string): string | undefined => messageFieldText(current!, field);
 
   const stopStatus = broker.onState((state, reason) => ctx.status(connectionStatus(state, reason)));
   ctx.status(connectionStatus(broker.state));
@@ -24,14 +27,11 @@ export const mqttOutRuntime = defineRuntime(mqttOutNode, (config, ctx) => {
       }
       let topic = staticTopic;
       if (topic === undefined) {
-        const rendered = renderTemplate(parts, (field) => messageFieldText(msg, field));
+        current = msg;
+        const rendered = renderTemplate(parts, lookup);
+        current = undefined;
         if (!rendered.ok) {
           ctx.error(new Error(`topic needs {${rendered.missing}}, which this message does not have`), msg);
-          return;
-        }
-        const problem = validateTopicName(rendered.value);
-        if (problem) {
-          ctx.error(new Error(`topic "${rendered.value}": ${problem}`), msg);
           return;
         }
         topic = rendered.value;
@@ -42,7 +42,13 @@ export const mqttOutRuntime = defineRuntime(mqttOutNode, (config, ctx) => {
         ctx.error(new Error(encoded.error), msg);
         return;
       }
-      broker.publish(topic, encoded.wire, options);
+      try {
+        broker.publish(topic, encoded.wire, options);
+      } catch (error) {
+        // The connection checks every topic (validateTopicName, once per publish): a rendered
+        // topic it refuses, e.g. a capture holding "+", is this message's error.
+        ctx.error(ensureError(error), msg);
+      }
     },
     close() {
       stopStatus();

@@ -106,25 +106,43 @@ export function evaluate(rule: Rule, prior: TopicState | undefined, value: numbe
   const level = prior?.level;
   const pending = prior?.pending;
   const wanted = levelFor(rule.condition, rule.hysteresis, level, value);
-  const cancel = pending ? ({ timer: 'cancel' } as const) : {};
+  const cancel = pending !== undefined;
 
   if (level === undefined) {
     // No state yet: only a delayed first ON can be waiting.
     // A first state settled at once is not a switch: sent only when the rule asks for it.
-    const first = (to: Level) => (rule.emitFirst || rule.emitEvery ? { emit: to } : {});
-    if (wanted === 'off') return { next: { level: 'off' }, ...first('off'), ...cancel };
-    if (rule.onDelayMs === 0) return { next: { level: 'on' }, ...first('on'), ...cancel };
+    const emitFirst = rule.emitFirst || rule.emitEvery;
+    if (wanted === 'off') return settled('off', emitFirst ? 'off' : undefined, cancel);
+    if (rule.onDelayMs === 0) return settled('on', emitFirst ? 'on' : undefined, cancel);
     if (pending?.to === 'on') return { next: prior! };
     return { next: { pending: { to: 'on', deadline: now + rule.onDelayMs } }, timer: 'start' };
   }
 
-  const every = rule.emitEvery ? { emit: level } : {};
-  if (wanted === level) return { next: { level }, ...every, ...cancel };
+  if (wanted === level) return settled(level, rule.emitEvery ? level : undefined, cancel);
 
   const delay = wanted === 'on' ? rule.onDelayMs : rule.offDelayMs;
-  if (delay === 0) return { next: { level: wanted }, emit: wanted, ...cancel };
+  if (delay === 0) return settled(wanted, wanted, cancel);
+  const every = rule.emitEvery ? { emit: level } : {};
   if (pending?.to === wanted) return { next: prior!, ...every };
   return { next: { level, pending: { to: wanted, deadline: now + delay } }, ...every, timer: 'start' };
+}
+
+// Nearly every value ends in a settled level with no delay running. Those steps and states are
+// shared constants: a topic's state is then not a fresh object per message, which with many
+// topics would live until that topic's next value and be copied by every young-generation GC.
+const SETTLED_STATE: Readonly<Record<Level, TopicState>> = { on: Object.freeze({ level: 'on' }), off: Object.freeze({ level: 'off' }) };
+
+function settledSteps(level: Level): readonly Step[] {
+  const next = SETTLED_STATE[level];
+  // Index: emit (0 none, 1 the level) + 2 × cancel.
+  const steps: Step[] = [{ next }, { next, emit: level }, { next, timer: 'cancel' }, { next, emit: level, timer: 'cancel' }];
+  return steps.map((s) => Object.freeze(s));
+}
+const SETTLED_STEPS: Readonly<Record<Level, readonly Step[]>> = { on: settledSteps('on'), off: settledSteps('off') };
+
+/** The step to `level` with nothing pending; `emit` is undefined or `level` itself. */
+function settled(level: Level, emit: Level | undefined, cancel: boolean): Step {
+  return SETTLED_STEPS[level][(emit === undefined ? 0 : 1) + (cancel ? 2 : 0)]!;
 }
 
 /**
@@ -134,7 +152,7 @@ export function evaluate(rule: Rule, prior: TopicState | undefined, value: numbe
 export function fire(prior: TopicState, now: number): Step {
   const pending = prior.pending;
   if (!pending || now < pending.deadline) return { next: prior };
-  return { next: { level: pending.to }, emit: pending.to };
+  return settled(pending.to, pending.to, false);
 }
 
 /**

@@ -9,11 +9,25 @@ import { evaluate, fire, implausibility, ruleOf, type Level, type Step, type Top
 const MAX_TIMER_MS = 2_147_483_647;
 
 interface Entry {
+  readonly key: string;
   state: TopicState;
-  /** The last valid message of the topic: a delayed switch is sent as a copy of it. */
-  msg: Message;
-  timer?: unknown;
+  /**
+   * While a delayed switch waits: the last valid message of the topic, which the switch is
+   * sent as a copy of. Otherwise undefined, so that a message is not kept alive per topic.
+   */
+  msg: Message | undefined;
+  timer: unknown;
+  /** Neighbours in the least-recently-updated order (see `touch`). */
+  older: Entry | undefined;
+  newer: Entry | undefined;
+  listed: boolean;
 }
+
+function newEntry(key: string, msg: Message | undefined): Entry {
+  return { key, state: NO_STATE, msg, timer: undefined, older: undefined, newer: undefined, listed: false };
+}
+
+const NO_STATE: TopicState = Object.freeze({});
 
 /** What `saveState` writes: topics oldest-updated first, so a restore keeps the LRU order. */
 const savedState = z.object({
@@ -42,9 +56,12 @@ type SavedTopic = z.infer<typeof savedTopic>;
 
 function create(config: ThresholdConfig, ctx: NodeContext): NodeInstance {
   const rule = ruleOf(config);
-  // Map order is insertion order; re-inserting a topic on every update makes the first key the
-  // least recently updated one, so eviction is O(1).
   const topics = new Map<string, Entry>();
+  // Entries from least to most recently updated, linked through the entries themselves: moving
+  // one to the end costs a few pointer writes, where re-inserting into the Map (delete + set)
+  // grew and rehashed its table, and eviction takes the oldest in O(1).
+  let oldest: Entry | undefined;
+  let newest: Entry | undefined;
   // Counted as states change rather than by scanning, since the status is set on every message.
   let onCount = 0;
   let closed = false;
@@ -59,14 +76,33 @@ function create(config: ThresholdConfig, ctx: NodeContext): NodeInstance {
     entry.state = next;
   }
 
-  function touch(key: string, entry: Entry): void {
-    topics.delete(key);
-    topics.set(key, entry);
-    while (topics.size > config.maxTopics) {
-      const [oldestKey, oldest] = topics.entries().next().value!;
-      stopTimer(oldest);
-      if (oldest.state.level === 'on') onCount--;
-      topics.delete(oldestKey);
+  function unlink(entry: Entry): void {
+    if (entry.older) entry.older.newer = entry.newer;
+    else oldest = entry.newer;
+    if (entry.newer) entry.newer.older = entry.older;
+    else newest = entry.older;
+    entry.older = entry.newer = undefined;
+  }
+
+  /** Make `entry` the most recently updated topic (adding it if new), then forget beyond maxTopics. */
+  function touch(entry: Entry): void {
+    if (newest === entry) return;
+    if (entry.listed) unlink(entry);
+    else {
+      entry.listed = true;
+      topics.set(entry.key, entry);
+    }
+    entry.older = newest;
+    if (newest) newest.newer = entry;
+    else oldest = entry;
+    newest = entry;
+    while (topics.size > config.maxTopics && oldest) {
+      const gone: Entry = oldest;
+      stopTimer(gone);
+      if (gone.state.level === 'on') onCount--;
+      topics.delete(gone.key);
+      unlink(gone);
+      gone.listed = false;
     }
   }
 
@@ -75,43 +111,46 @@ function create(config: ThresholdConfig, ctx: NodeContext): NodeInstance {
     entry.timer = undefined;
   }
 
-  function armTimer(key: string, entry: Entry): void {
+  function armTimer(entry: Entry): void {
     stopTimer(entry);
     const deadline = entry.state.pending?.deadline;
     if (deadline === undefined) return;
     const wait = Math.min(MAX_TIMER_MS, Math.max(0, deadline - ctx.timers.now()));
-    entry.timer = ctx.timers.setTimeout(() => onTimer(key, entry), wait);
+    entry.timer = ctx.timers.setTimeout(() => onTimer(entry), wait);
   }
 
-  function onTimer(key: string, entry: Entry): void {
+  function onTimer(entry: Entry): void {
     entry.timer = undefined;
     // The topic may have been evicted after this timer was set; its callback is then stale.
-    if (closed || topics.get(key) !== entry) return;
+    if (closed || topics.get(entry.key) !== entry || !entry.msg) return;
     const step = fire(entry.state, ctx.timers.now());
     if (step.emit === undefined) {
-      armTimer(key, entry); // not due yet: the next chunk of a long wait
+      armTimer(entry); // not due yet: the next chunk of a long wait
       return;
     }
-    apply(key, entry, step);
+    apply(entry, step, entry.msg);
   }
 
-  function apply(key: string, entry: Entry, step: Step): void {
+  /** Take `step`, caused by `msg` (a value of the topic, or the one a delayed switch waits with). */
+  function apply(entry: Entry, step: Step, msg: Message): void {
     setState(entry, step.next);
-    if (step.timer === 'start') armTimer(key, entry);
+    entry.msg = step.next.pending ? msg : undefined;
+    if (step.timer === 'start') armTimer(entry);
     else if (step.timer === 'cancel') stopTimer(entry);
-    touch(key, entry);
-    if (step.emit !== undefined) ctx.send({ ...entry.msg, payload: payloadOf(step.emit) });
-    showState(entry);
+    touch(entry);
+    if (step.emit !== undefined) ctx.send({ ...msg, payload: payloadOf(step.emit) });
+    showState(entry, msg);
   }
 
   function label(msg: Message): string {
     const captured = Object.values(msg.captures);
+    if (captured.length === 1) return captured[0]!;
     return captured.length > 0 ? captured.join('/') : msg.sourceTopic;
   }
 
-  function showState(entry: Entry): void {
+  function showState(entry: Entry, msg: Message): void {
     const { level, pending } = entry.state;
-    let text = `${level === undefined ? 'waiting' : level.toUpperCase()} · ${label(entry.msg)}`;
+    let text = `${level === undefined ? 'waiting' : level.toUpperCase()} · ${label(msg)}`;
     if (pending) {
       const seconds = Math.max(0, Math.ceil((pending.deadline - ctx.timers.now()) / 1000));
       text += ` · ${pending.to.toUpperCase()} in ${seconds} s`;
@@ -140,16 +179,16 @@ function create(config: ThresholdConfig, ctx: NodeContext): NodeInstance {
 
     const key = msg.sourceTopic;
     const existing = topics.get(key);
-    const entry: Entry = existing ?? { state: {}, msg };
-    entry.msg = msg;
-    apply(key, entry, evaluate(rule, existing?.state, reading.value, ctx.timers.now()));
+    const entry = existing ?? newEntry(key, undefined);
+    apply(entry, evaluate(rule, existing?.state, reading.value, ctx.timers.now()), msg);
   }
 
   function saveState(): unknown {
     const saved: SavedTopic[] = [];
-    for (const [topic, { state, msg }] of topics) {
+    for (let entry = oldest; entry; entry = entry.newer) {
+      const { key: topic, state, msg } = entry;
       const item: SavedTopic = { topic, level: state.level };
-      if (state.pending) {
+      if (state.pending && msg) {
         const { topic: msgTopic, qos, retained, captures, sourceTopic, hops } = msg;
         item.pending = { ...state.pending };
         item.message = { topic: msgTopic, qos, retained, captures: { ...captures }, sourceTopic, hops };
@@ -171,12 +210,12 @@ function create(config: ThresholdConfig, ctx: NodeContext): NodeInstance {
       const { topic } = item.data;
       const saved = item.data.message;
       const msg = saved ? { ...saved, payload: undefined } : newMessage({ topic, sourceTopic: topic, payload: undefined });
-      const entry: Entry = { state: {}, msg };
+      const entry = newEntry(topic, restored.pending ? msg : undefined);
       setState(entry, restored);
-      touch(topic, entry);
+      touch(entry);
       // A deadline that passed while we were down is armed with no wait: it fires right after
       // the restore, once the engine has wired the node, not in the middle of it.
-      armTimer(topic, entry);
+      armTimer(entry);
     }
   }
 

@@ -42,6 +42,8 @@ export function compileOps(config: TransformConfig, limits: ExpressionLimits = D
     }
     return { ok: true, msg: current };
   };
+  // One op, the usual case: its own result is the transform's (no step label to add).
+  if (steps.length === 1) return steps[0]!;
   return (msg) => runFrom(0, msg);
 }
 

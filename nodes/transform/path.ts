@@ -101,29 +101,33 @@ export function readPath(payload: unknown, segments: readonly string[]): PathRes
   for (let i = 0; i < segments.length; i++) {
     if (current === null || current === UNAVAILABLE) return { ok: true, value: UNAVAILABLE };
     const segment = segments[i]!;
-    const where = i === 0 ? 'payload' : `field "${formatPath(segments.slice(0, i))}"`;
     if (typeof current !== 'object' || current instanceof Uint8Array) {
-      return { ok: false, error: `cannot read field "${formatPath(segments)}": ${where} is ${describe(current)}, not an object` };
+      return { ok: false, error: `cannot read field "${formatPath(segments)}": ${where(segments, i)} is ${describe(current)}, not an object` };
     }
     if (Array.isArray(current)) {
       if (!INDEX.test(segment)) {
-        return { ok: false, error: `cannot read field "${formatPath(segments)}": ${where} is a list; use an index such as [0]` };
+        return { ok: false, error: `cannot read field "${formatPath(segments)}": ${where(segments, i)} is a list; use an index such as [0]` };
       }
       if (Number(segment) >= current.length) {
         return {
           ok: false,
-          error: `field "${formatPath(segments.slice(0, i + 1))}" is missing (${where} is a list of ${current.length})`,
+          error: `field "${formatPath(segments.slice(0, i + 1))}" is missing (${where(segments, i)} is a list of ${current.length})`,
         };
       }
     } else if (!Object.hasOwn(current, segment)) {
       return {
         ok: false,
-        error: `field "${formatPath(segments.slice(0, i + 1))}" is missing (${where} ${listKeys(current)})`,
+        error: `field "${formatPath(segments.slice(0, i + 1))}" is missing (${where(segments, i)} ${listKeys(current)})`,
       };
     }
     current = (current as Record<string, unknown>)[segment];
   }
   return { ok: true, value: current === null || current === undefined ? UNAVAILABLE : current };
+}
+
+/** What an error names as the place it stopped; built only for an error, never per message. */
+function where(segments: readonly string[], i: number): string {
+  return i === 0 ? 'payload' : `field "${formatPath(segments.slice(0, i))}"`;
 }
 
 function listKeys(object: object): string {

@@ -91,13 +91,16 @@ export interface DeployFigures {
   readonly changedSent: number;
   readonly changedLost: number;
   readonly rssMb: number;
+  /** The second PUT on the monotonic clock (µs), to cut a --cpu-prof profile of the server to it. */
+  readonly putWindowUs: { readonly from: number; readonly to: number };
 }
 
-export async function putFlow(url: string, document: unknown): Promise<{ ms: number; reply: Record<string, unknown> }> {
+/** PUT a document; with `ifMatch`, as the editor does, based on that rev. */
+export async function putFlow(url: string, document: unknown, ifMatch?: string): Promise<{ ms: number; reply: Record<string, unknown> }> {
   const t0 = performance.now();
   const response = await fetch(`${url}/api/flows`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(ifMatch ? { 'if-match': `"${ifMatch}"` } : {}) },
     body: JSON.stringify(document),
   });
   const reply = (await response.json()) as Record<string, unknown>;
@@ -111,9 +114,12 @@ export async function putFlow(url: string, document: unknown): Promise<{ ms: num
  * own room, so every output is matched to its input), deploy a copy where rule 0's threshold
  * is 26 instead of 25 after one third of the stream, and count the outputs that never came.
  */
-export async function oneNodeDeploy(brokerUrl: string, options: { rules: number; rate: number; seconds: number; engineRoot?: string }): Promise<DeployFigures> {
+export async function oneNodeDeploy(
+  brokerUrl: string,
+  options: { rules: number; rate: number; seconds: number; engineRoot?: string; nodeFlags?: readonly string[] },
+): Promise<DeployFigures> {
   const { rules, rate, seconds } = options;
-  const server = await startTopicflowServer(brokerUrl, options.engineRoot);
+  const server = await startTopicflowServer(brokerUrl, options.engineRoot, options.nodeFlags);
   const clients = await connectClients(brokerUrl, 1);
   try {
     const doc = rulesDocument({ rules, qos: 1, brokerUrl });
@@ -130,6 +136,7 @@ export async function oneNodeDeploy(brokerUrl: string, options: { rules: number;
     const total = Math.round(rate * seconds);
     const changeAt = Math.floor(total / 3);
     let put: Promise<{ ms: number; reply: Record<string, unknown> }> | undefined;
+    let putFrom = 0;
     const start = performance.now();
     for (let sent = 0; sent < total; ) {
       const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000));
@@ -138,11 +145,17 @@ export async function oneNodeDeploy(brokerUrl: string, options: { rules: number;
         const room = `m${sent}`;
         expected.add(actuatorTopic(rule, room));
         clients.pub.publish(sensorTopic(rule, room), payloads[sent % 2]!, { qos: 1 });
-        if (sent === changeAt) put = putFlow(server.url, rulesDocument({ rules, qos: 1, brokerUrl, above: (k) => (k === 0 ? 26 : 25) }));
+        if (sent === changeAt) {
+          // Based on the first PUT's rev (If-Match), as the editor's deploy is.
+          const changed = rulesDocument({ rules, qos: 1, brokerUrl, above: (k) => (k === 0 ? 26 : 25) });
+          putFrom = Number(process.hrtime.bigint() / 1000n);
+          put = putFlow(server.url, changed, String(first.reply['rev']));
+        }
       }
       await sleep(1);
     }
     const change = await put!;
+    const putTo = putFrom + change.ms * 1000;
     // Drain: every output that is coming arrives well within this on loopback.
     for (let i = 0; i < 100 && received.size < expected.size; i++) await sleep(50);
     let untouchedSent = 0;
@@ -175,6 +188,7 @@ export async function oneNodeDeploy(brokerUrl: string, options: { rules: number;
       changedSent,
       changedLost,
       rssMb: rssBytes(server.child.pid) / MB,
+      putWindowUs: { from: putFrom, to: putTo },
     };
   } finally {
     clients.setHook(undefined);

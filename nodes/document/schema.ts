@@ -35,6 +35,11 @@ export const flowTabSchema = z.object({
   description: z.string().max(10_000).optional(),
 });
 
+/**
+ * The document around its nodes and edges. Checks across nodes belong in checkDocument
+ * (validate.ts), not here: the incremental validator parses this schema with empty node
+ * and edge lists and checks each node and edge on its own.
+ */
 export const documentEnvelopeSchema = z.object({
   format: z.literal(FORMAT, { error: `format must be "${FORMAT}"` }),
   name: z.string().max(200).optional(),

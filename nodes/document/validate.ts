@@ -23,19 +23,78 @@ export function validateDocument(
   definitions: ReadonlyMap<string, NodeDefinition> = definitionsByType,
 ): ValidationResult {
   const envelope = documentEnvelopeSchema.safeParse(input);
-  const errors: Problem[] = [];
-  const warnings: Problem[] = [];
   if (!envelope.success) {
-    errors.push(...envelope.error.issues.map((i) => issueProblem(i, input)));
+    const errors: Problem[] = envelope.error.issues.map((i) => issueProblem(i, input));
+    const warnings: Problem[] = [];
     // A bad broker URL must not hide a bad topic: check the config of every node whose own
     // fields are sound. Cross-references (broker ids, edges) wait until the envelope is right.
     for (const [node, i] of soundNodes(input, envelope.error.issues)) {
-      checkConfig(node, `nodes[${i}]`, definitions, errors, warnings);
+      reportNodeCheck(checkNode(node, definitions), node.id, `nodes[${i}]`, errors, warnings);
     }
     return { ok: false, errors, warnings };
   }
   const doc = envelope.data;
+  return checkDocument(doc, doc.nodes.map((node) => checkNode(node, definitions)), definitions);
+}
 
+/** A problem of one node's type or config, its path relative to the node (`.type`, `.config.topic`). */
+export interface NodeProblem {
+  readonly code: string;
+  readonly at: string;
+  readonly message: string;
+}
+
+/**
+ * What checking one node on its own found. It depends on nothing but the node and the
+ * definitions (not on its place in the document), so it can be remembered across deploys.
+ */
+export interface NodeCheck {
+  /** The node with its config parsed and defaults filled in; absent when the type is unknown or the config invalid. */
+  readonly node?: FlowNode;
+  readonly problems: readonly NodeProblem[];
+  /** Config fields the type does not have: each is a warning. */
+  readonly unknownFields: readonly string[];
+}
+
+/** Parse a node's config with its type's schema: an unknown type or each bad field is a problem. */
+export function checkNode(node: FlowNode, definitions: ReadonlyMap<string, NodeDefinition>): NodeCheck {
+  const def = definitions.get(node.type);
+  if (!def) {
+    const message = `unknown node type "${node.type}"; known types: ${[...definitions.keys()].join(', ')}`;
+    return { problems: [{ code: 'node.unknown-type', at: '.type', message }], unknownFields: [] };
+  }
+  const parsed = def.config.safeParse(node.config);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const field = dotted(issue.path);
+      return { code: 'config.invalid', at: `.config${field ? `.${field}` : ''}`, message: `${field || 'config'}: ${issue.message}` };
+    });
+    return { problems, unknownFields: [] };
+  }
+  return { node: { ...node, config: parsed.data as Record<string, unknown> }, problems: [], unknownFields: unknownFields(def.config, node.config) };
+}
+
+function reportNodeCheck(check: NodeCheck, nodeId: string, at: string, errors: Problem[], warnings: Problem[]): void {
+  for (const p of check.problems) errors.push({ code: p.code, nodeId, path: `${at}${p.at}`, message: p.message });
+  const type = check.node?.type;
+  for (const field of check.unknownFields) {
+    warnings.push({ code: 'config.unknown-field', nodeId, path: `${at}.config.${field}`, message: `"${field}" is not a field of ${type}; it is ignored` });
+  }
+}
+
+/**
+ * The checks across nodes, given a document whose envelope parsed and the check of each of
+ * its nodes (`checks[i]` belongs to `doc.nodes[i]`): duplicate ids, broker references,
+ * edges, placeholders; then, when all is well, the warnings. Only the ids, types and tabs
+ * of `doc.nodes` are read; configs come from the checks.
+ */
+export function checkDocument(
+  doc: FlowDocument,
+  checks: readonly NodeCheck[],
+  definitions: ReadonlyMap<string, NodeDefinition>,
+): ValidationResult {
+  const errors: Problem[] = [];
+  const warnings: Problem[] = [];
   const brokerIds = new Set<string>();
   doc.brokers.forEach((b, i) => {
     if (brokerIds.has(b.id)) {
@@ -45,25 +104,33 @@ export function validateDocument(
   });
   const tabIds = doc.flows ? new Set(doc.flows.map((f) => f.id)) : undefined;
 
+  // Plain loops, and paths built only for a problem: this runs for every node of every
+  // deploy, so a 4,000-node document must not cost 4,000 strings.
   const nodeIndex = new Map<string, number>();
-  const nodes = doc.nodes.map((node, i) => {
-    const at = `nodes[${i}]`;
+  const defs: (NodeDefinition | undefined)[] = new Array<NodeDefinition | undefined>(doc.nodes.length);
+  const nodes: FlowNode[] = new Array<FlowNode>(doc.nodes.length);
+  for (let i = 0; i < doc.nodes.length; i++) {
+    const node = doc.nodes[i]!;
     const nodeId = node.id;
     if (nodeIndex.has(nodeId)) {
-      errors.push({ code: 'node.duplicate-id', nodeId, path: `${at}.id`, message: `node id "${nodeId}" is used twice` });
+      errors.push({ code: 'node.duplicate-id', nodeId, path: `nodes[${i}].id`, message: `node id "${nodeId}" is used twice` });
     } else {
       nodeIndex.set(nodeId, i);
     }
     if (tabIds && node.flow !== undefined && !tabIds.has(node.flow)) {
-      errors.push({ code: 'node.unknown-flow', nodeId, path: `${at}.flow`, message: `flow tab "${node.flow}" does not exist` });
+      errors.push({ code: 'node.unknown-flow', nodeId, path: `nodes[${i}].flow`, message: `flow tab "${node.flow}" does not exist` });
     }
-    const config = checkConfig(node, at, definitions, errors, warnings);
-    const def = definitions.get(node.type);
-    if (!config || !def) return node;
+    const check = checks[i]!;
+    if (check.problems.length > 0 || check.unknownFields.length > 0) reportNodeCheck(check, nodeId, `nodes[${i}]`, errors, warnings);
+    const parsed = check.node;
+    const def = (defs[i] = definitions.get(node.type));
+    nodes[i] = parsed ?? node;
+    if (!parsed || !def) continue;
+    const config = parsed.config;
     // A placeholder keeps an imported node that cannot run; deploying around it would silently
     // drop what it did, so it blocks the deploy until the user replaces or removes it.
     if (node.type === PLACEHOLDER_TYPE) {
-      errors.push({ code: 'node.placeholder', nodeId, path: `${at}.type`, message: placeholderMessage(nodeId, config as PlaceholderConfig, node.name) });
+      errors.push({ code: 'node.placeholder', nodeId, path: `nodes[${i}].type`, message: placeholderMessage(nodeId, config as PlaceholderConfig, node.name) });
     }
     for (const field of def.brokerFields ?? []) {
       const ref = config[field];
@@ -71,23 +138,24 @@ export function validateDocument(
         errors.push({
           code: 'config.unknown-broker',
           nodeId,
-          path: `${at}.config.${field}`,
+          path: `nodes[${i}].config.${field}`,
           message: `${field}: there is no broker "${ref}" in this document${brokerIds.size ? ` (brokers: ${[...brokerIds].join(', ')})` : ''}`,
         });
       }
     }
-    return { ...node, config };
-  });
+  }
 
-  doc.edges.forEach((edge, i) => {
-    const at = `edges[${i}]`;
-    const source = nodeIndex.has(edge.source) ? definitions.get(doc.nodes[nodeIndex.get(edge.source)!]!.type) : undefined;
-    const target = nodeIndex.has(edge.target) ? definitions.get(doc.nodes[nodeIndex.get(edge.target)!]!.type) : undefined;
-    if (!nodeIndex.has(edge.source)) {
+  for (let i = 0; i < doc.edges.length; i++) {
+    const edge = doc.edges[i]!;
+    const sourceAt = nodeIndex.get(edge.source);
+    const targetAt = nodeIndex.get(edge.target);
+    const source = sourceAt === undefined ? undefined : defs[sourceAt];
+    const target = targetAt === undefined ? undefined : defs[targetAt];
+    if (sourceAt === undefined) {
       errors.push({
         code: 'edge.unknown-source',
-        ...(nodeIndex.has(edge.target) ? { nodeId: edge.target } : {}),
-        path: `${at}.source`,
+        ...(targetAt !== undefined ? { nodeId: edge.target } : {}),
+        path: `edges[${i}].source`,
         message: `edge from "${edge.source}": there is no such node`,
       });
     } else if (source && edge.sourcePort >= source.outputs && source.type !== PLACEHOLDER_TYPE) {
@@ -96,69 +164,28 @@ export function validateDocument(
       errors.push({
         code: 'edge.bad-port',
         nodeId: edge.source,
-        path: `${at}.sourcePort`,
+        path: `edges[${i}].sourcePort`,
         message: source.outputs === 0
           ? `${source.type} "${edge.source}" has no outputs, so no edge can start there`
           : `${source.type} "${edge.source}" has ${source.outputs} output(s); port ${edge.sourcePort} does not exist`,
       });
     }
-    if (!nodeIndex.has(edge.target)) {
+    if (targetAt === undefined) {
       errors.push({
         code: 'edge.unknown-target',
-        ...(nodeIndex.has(edge.source) ? { nodeId: edge.source } : {}),
-        path: `${at}.target`,
+        ...(sourceAt !== undefined ? { nodeId: edge.source } : {}),
+        path: `edges[${i}].target`,
         message: `edge to "${edge.target}": there is no such node`,
       });
     } else if (target && target.inputs === 0) {
-      errors.push({ code: 'edge.no-input', nodeId: edge.target, path: `${at}.target`, message: `${target.type} "${edge.target}" has no input, so no edge can end there` });
+      errors.push({ code: 'edge.no-input', nodeId: edge.target, path: `edges[${i}].target`, message: `${target.type} "${edge.target}" has no input, so no edge can end there` });
     }
-  });
+  }
 
   if (errors.length > 0) return { ok: false, errors, warnings };
   const document: FlowDocument = { ...doc, nodes };
   warnings.push(...documentWarnings(document, definitions));
   return { ok: true, document, errors, warnings };
-}
-
-/**
- * Parse a node's config with its type's schema, pushing an error for an unknown type or each
- * bad field and a warning for each unknown field. Returns the parsed config, defaults filled in.
- */
-function checkConfig(
-  node: FlowNode,
-  at: string,
-  definitions: ReadonlyMap<string, NodeDefinition>,
-  errors: Problem[],
-  warnings: Problem[],
-): Record<string, unknown> | undefined {
-  const nodeId = node.id;
-  const def = definitions.get(node.type);
-  if (!def) {
-    errors.push({
-      code: 'node.unknown-type',
-      nodeId,
-      path: `${at}.type`,
-      message: `unknown node type "${node.type}"; known types: ${[...definitions.keys()].join(', ')}`,
-    });
-    return undefined;
-  }
-  const parsed = def.config.safeParse(node.config);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = dotted(issue.path);
-      errors.push({
-        code: 'config.invalid',
-        nodeId,
-        path: `${at}.config${field ? `.${field}` : ''}`,
-        message: `${field || 'config'}: ${issue.message}`,
-      });
-    }
-    return undefined;
-  }
-  for (const field of unknownFields(def.config, node.config)) {
-    warnings.push({ code: 'config.unknown-field', nodeId, path: `${at}.config.${field}`, message: `"${field}" is not a field of ${def.type}; it is ignored` });
-  }
-  return parsed.data as Record<string, unknown>;
 }
 
 /** The nodes of a document whose envelope failed that have no problem of their own, with their index. */

@@ -16,29 +16,31 @@ export function documentWarnings(doc: FlowDocument, definitions: ReadonlyMap<str
   const outgoing = new Map<string, string[]>();
   const hasIncoming = new Set<string>();
   for (const e of doc.edges) {
-    const list = outgoing.get(e.source) ?? [];
-    list.push(e.target);
-    outgoing.set(e.source, list);
+    const list = outgoing.get(e.source);
+    if (list) list.push(e.target);
+    else outgoing.set(e.source, [e.target]);
     hasIncoming.add(e.target);
   }
 
-  doc.nodes.forEach((node, i) => {
+  for (let i = 0; i < doc.nodes.length; i++) {
+    const node = doc.nodes[i]!;
     const def = definitions.get(node.type);
-    if (!def) return;
+    if (!def) continue;
     const noIn = def.inputs > 0 && !hasIncoming.has(node.id);
     const noOut = def.outputs > 0 && !outgoing.has(node.id);
     if (noIn || noOut) {
       const what = noIn && noOut ? 'is not wired' : noIn ? 'has nothing wired to its input' : 'has nothing wired to its output';
       warnings.push({ code: 'node.unwired', nodeId: node.id, path: `nodes[${i}]`, message: `${node.type} "${label(node)}" ${what}` });
     }
-  });
+  }
 
   warnings.push(...feedbackLoops(doc, outgoing));
   warnings.push(...graphCycles(doc, outgoing));
 
-  const usedBrokers = new Set(
-    doc.nodes.flatMap((n) => (definitions.get(n.type)?.brokerFields ?? []).map((f) => n.config[f])),
-  );
+  const usedBrokers = new Set<unknown>();
+  for (const n of doc.nodes) {
+    for (const field of definitions.get(n.type)?.brokerFields ?? []) usedBrokers.add(n.config[field]);
+  }
   doc.brokers.forEach((b, i) => {
     if (!usedBrokers.has(b.id)) {
       warnings.push({ code: 'broker.unused', brokerId: b.id, path: `brokers[${i}]`, message: `broker "${b.id}" is not used by any node` });
@@ -59,15 +61,15 @@ function feedbackLoops(doc: FlowDocument, outgoing: Map<string, string[]>): Prob
   // Each mqtt-in filter is parsed once, and filed by its first level: a literal first level
   // can only overlap a pattern with the same first level or a wildcard one. So a document of
   // 1,000 independent rules costs 1,000 look-ups, not 1,000,000 filter comparisons.
-  type In = { node: FlowNode; levels: string[] };
+  type In = { node: FlowNode; levels: readonly string[] };
   const byFirst = new Map<string, In[]>();
   const wildFirst: In[] = [];
   const all: In[] = [];
   for (const node of doc.nodes) {
     if (node.type !== 'mqtt-in') continue;
-    const parsed = parseNamedFilter(String(node.config.topic));
-    if (!parsed.ok) continue;
-    const entry = { node, levels: parsed.filter.brokerFilter.split('/') };
+    const levels = remembered(filterLevelsOf, node.config, filterLevels);
+    if (!levels) continue;
+    const entry = { node, levels };
     all.push(entry);
     const first = entry.levels[0]!;
     if (first === '+' || first === '#') wildFirst.push(entry);
@@ -76,9 +78,8 @@ function feedbackLoops(doc: FlowDocument, outgoing: Map<string, string[]>): Prob
   const problems: Problem[] = [];
   doc.nodes.forEach((out, i) => {
     if (out.type !== 'mqtt-out') return;
-    const pattern = publishPattern(String(out.config.topic));
-    if (!pattern) return;
-    const levels = pattern.split('/');
+    const levels = remembered(patternLevelsOf, out.config, patternLevels);
+    if (!levels) return;
     const first = levels[0]!;
     const candidates = first === '+' || first === '#' ? all : [...(byFirst.get(first) ?? []), ...wildFirst];
     for (const { node: input, levels: inLevels } of candidates) {
@@ -96,6 +97,35 @@ function feedbackLoops(doc: FlowDocument, outgoing: Map<string, string[]>): Prob
     }
   });
   return problems;
+}
+
+/**
+ * The parsed topics of frozen configs. The incremental validator hands every deploy that
+ * leaves a node alone the same deep-frozen config, whose topic therefore cannot change:
+ * parsing it once saves most of the cost of these warnings for a large document.
+ */
+const filterLevelsOf = new WeakMap<object, readonly string[] | null>();
+const patternLevelsOf = new WeakMap<object, readonly string[] | null>();
+
+function remembered(
+  cache: WeakMap<object, readonly string[] | null>,
+  config: Record<string, unknown>,
+  compute: (topic: string) => readonly string[] | null,
+): readonly string[] | null {
+  if (!Object.isFrozen(config)) return compute(String(config['topic']));
+  let levels = cache.get(config);
+  if (levels === undefined) cache.set(config, (levels = compute(String(config['topic']))));
+  return levels;
+}
+
+/** The levels of an mqtt-in's filter as the broker sees it, or null when it does not parse. */
+function filterLevels(topic: string): string[] | null {
+  const parsed = parseNamedFilter(topic);
+  return parsed.ok ? parsed.filter.brokerFilter.split('/') : null;
+}
+
+function patternLevels(template: string): string[] | null {
+  return publishPattern(template)?.split('/') ?? null;
 }
 
 /** The topics an mqtt-out template can publish on, as a filter: each templated level becomes `+`. */
@@ -117,6 +147,8 @@ function publishPattern(template: string): string | undefined {
   return pattern;
 }
 
+const NO_TARGETS: readonly string[] = [];
+
 function graphCycles(doc: FlowDocument, outgoing: Map<string, string[]>): Problem[] {
   const state = new Map<string, 1 | 2>();
   const problems: Problem[] = [];
@@ -124,11 +156,16 @@ function graphCycles(doc: FlowDocument, outgoing: Map<string, string[]>): Proble
   // Iterative DFS: a deep chain of 10,000 nodes must not overflow the stack here either.
   for (const start of doc.nodes) {
     if (state.has(start.id)) continue;
-    const stack: { id: string; next: number }[] = [{ id: start.id, next: 0 }];
+    const first = outgoing.get(start.id);
+    if (!first) {
+      state.set(start.id, 2);
+      continue;
+    }
+    const stack: { id: string; targets: readonly string[]; next: number }[] = [{ id: start.id, targets: first, next: 0 }];
     state.set(start.id, 1);
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
-      const targets = outgoing.get(top.id) ?? [];
+      const targets = top.targets;
       if (top.next >= targets.length) {
         state.set(top.id, 2);
         stack.pop();
@@ -146,7 +183,7 @@ function graphCycles(doc: FlowDocument, outgoing: Map<string, string[]>): Proble
         });
       } else if (seen === undefined) {
         state.set(target, 1);
-        stack.push({ id: target, next: 0 });
+        stack.push({ id: target, targets: outgoing.get(target) ?? NO_TARGETS, next: 0 });
       }
     }
   }

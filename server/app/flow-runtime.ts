@@ -1,6 +1,7 @@
 import type { BrokerEntry } from '../../nodes/broker.ts';
 import type { FlowDocument } from '../../nodes/document/schema.ts';
-import { validateDocument, type ValidationResult } from '../../nodes/document/validate.ts';
+import { DocumentValidator } from '../../nodes/document/incremental.ts';
+import type { ValidationResult } from '../../nodes/document/validate.ts';
 import { ensureError, OperationalError, UserInputError } from '../../nodes/errors.ts';
 import type { DeployReply } from '../../nodes/protocol.ts';
 import { overrideBrokers, secretsInUrl } from '../broker-override.ts';
@@ -39,6 +40,8 @@ export class FlowRuntime {
   readonly pool: BrokerPool;
   readonly topics: TopicTracker;
   private readonly lock = new SerialLock();
+  /** Remembers the nodes of the last valid document, so a deploy checks only what changed. */
+  private readonly validator = new DocumentValidator();
   private rev: string | null = null;
   private document: FlowDocument | undefined;
   private readonly stateTimer: NodeJS.Timeout;
@@ -61,7 +64,7 @@ export class FlowRuntime {
   async start(): Promise<void> {
     const current = this.options.store.current();
     if (!current) return;
-    const result = validateDocument(current.document);
+    const result = this.validator.validate(current.document);
     if (!result.ok) {
       this.options.logger.error(`the stored flow ${current.rev} is no longer valid; starting empty: ${result.errors.map((e) => e.message).join('; ')}`);
       return;
@@ -71,12 +74,19 @@ export class FlowRuntime {
     this.rev = current.rev;
   }
 
-  current(): { rev: string | null; document: unknown } {
-    return { rev: this.rev, document: this.options.store.current()?.document ?? null };
+  /** The running rev and its stored document; the document is read (parsed) only when asked for. */
+  current(): { rev: string | null; readonly document: unknown } {
+    const store = this.options.store;
+    return {
+      rev: this.rev,
+      get document() {
+        return store.current()?.document ?? null;
+      },
+    };
   }
 
   validate(input: unknown): ValidationResult {
-    return validateDocument(input);
+    return this.validator.validate(input);
   }
 
   /**
@@ -98,7 +108,7 @@ export class FlowRuntime {
     if (ifMatch !== undefined && ifMatch !== this.rev && ifMatch !== '*') {
       throw new ConflictError(`the flow changed since revision ${ifMatch}; the running revision is ${this.rev}`, this.rev);
     }
-    const result = validateDocument(input);
+    const result = this.validator.validate(input);
     if (!result.ok) throw new UserInputError(`the flow has ${result.errors.length} error(s); nothing was deployed`, result.errors);
     const previous = this.document;
     let deployed;

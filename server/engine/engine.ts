@@ -8,8 +8,8 @@ import type { BrokerPool } from '../mqtt/pool.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
 import type { EngineEvents, NodeCounters } from './events.ts';
 import { createNodeContext, type ContextHost } from './node-context.ts';
+import { BrokerJson, nodeHash } from './node-hash.ts';
 import type { RunningNode } from './running-node.ts';
-import { stableJson } from '../../nodes/stable-json.ts';
 import { TypedEmitter } from './typed-emitter.ts';
 
 /** A message that has passed this many nodes is caught in a loop and is stopped. */
@@ -89,6 +89,7 @@ export class Engine {
     const begin = performance.now();
     this.queue.flush();
     const brokers = new Map(doc.brokers.map((b) => [b.id, b]));
+    const brokerJson = new BrokerJson(brokers);
     const previousBrokers = this.brokers;
     const next = new Map<string, RunningNode>();
     const started: RunningNode[] = [];
@@ -98,8 +99,7 @@ export class Engine {
       for (const spec of doc.nodes) {
         const runtime = this.runtimes.get(spec.type);
         if (!runtime) throw new UserInputError(`node ${spec.id}: unknown node type "${spec.type}"`);
-        const usedBrokers = (runtime.definition.brokerFields ?? []).map((f) => brokers.get(String(spec.config[f])));
-        const hash = stableJson({ type: spec.type, config: spec.config, brokers: usedBrokers });
+        const hash = nodeHash(spec.type, spec.config, runtime.definition.brokerFields ?? [], brokerJson);
         const running = this.nodes.get(spec.id);
         if (running && running.hash === hash) {
           next.set(spec.id, running);

@@ -1,18 +1,23 @@
 /**
  * The deployed flow and its history, crash-safe on disk:
  *
- *     <dataDir>/flows/current.json                          { rev, seq, savedAt, document }
+ *     <dataDir>/flows/current.json                          { rev, seq, savedAt, parent, note?, nodeCount, document }
  *     <dataDir>/flows/revisions/<seq, 8 digits>-<rev>.json  { rev, seq, parent, savedAt, note?, nodeCount, document }
  *
- * A save writes its revision file first and current.json second, each atomically, so a
- * crash leaves current.json naming either the previous flow or the new one. A revision
- * newer than current.json is a save that never finished; it is discarded at the next open.
+ * A save writes its revision file and current.json at the same time (the fsyncs of the two
+ * overlap), each atomically, so a crash leaves current.json naming either the previous flow
+ * or the new one. A revision newer than current.json is a save that never finished; it is
+ * discarded at the next open. A current.json whose revision file is missing (the crash came
+ * between the two renames) holds everything that file would, which is written again then.
  */
-import { createHash } from 'node:crypto';
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { deepFreeze } from '../../nodes/document/json-value.ts';
 import { OperationalError, UserInputError, ensureError } from '../../nodes/errors.ts';
 import { readJsonFile, removeStaleTempFiles, setAside, writeFileAtomic } from './atomic-file.ts';
+import { REVISION_NAME, StoredDocument, isRecord, nodeCountOf, revisionFileName, revisionId, withDocument } from './flow-store-format.ts';
+
+export { revisionId };
 
 export interface FlowStoreOptions {
   /** How many revisions to keep on disk, the current one included (default 50). */
@@ -61,44 +66,11 @@ interface Revision extends RevisionInfo {
   readonly file: string;
 }
 
-const REVISION_NAME = /^(\d{8,})-([0-9a-f]{12})\.json$/;
-
-/**
- * The id of a revision: 12 hex digits of sha256 over the previous rev, the sequence number
- * and the document's JSON text. Chaining the previous rev makes saving the same document
- * twice give two revs, so a client's If-Match can never confuse them.
- */
-export function revisionId(previousRev: string | undefined, seq: number, content: string): string {
-  return createHash('sha256').update(`${previousRev ?? ''}\n${seq}\n${content}`).digest('hex').slice(0, 12);
-}
-
-function revisionFileName(seq: number, rev: string): string {
-  return `${String(seq).padStart(8, '0')}-${rev}.json`;
-}
-
-/**
- * A JSON object of `fields` with the document's already-serialized text added last, so a
- * large document is turned into text once per save rather than once per file.
- */
-function withDocument(fields: object, content: string): string {
-  return `${JSON.stringify(fields).slice(0, -1)},"document":${content}}`;
-}
-
-function nodeCountOf(document: unknown): number {
-  const nodes = (document as { nodes?: unknown } | null)?.nodes;
-  return Array.isArray(nodes) ? nodes.length : 0;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+interface Current {
+  readonly rev: string;
+  readonly seq: number;
+  readonly savedAt: string;
+  readonly document: StoredDocument;
 }
 
 export class FlowStore {
@@ -108,7 +80,7 @@ export class FlowStore {
   readonly #warn: (line: string) => void;
   /** Oldest first. */
   #revisions: Revision[] = [];
-  #current: (CurrentFlow & { readonly seq: number }) | undefined;
+  #current: Current | undefined;
   #nextSeq = 1;
   /** The newest revision that parsed at open, document included: what a broken current.json falls back to. */
   #fallback: (CurrentFlow & { readonly seq: number }) | undefined;
@@ -150,7 +122,15 @@ export class FlowStore {
 
   /** The deployed flow, or undefined when nothing was ever saved. */
   current(): CurrentFlow | undefined {
-    return this.#current && { rev: this.#current.rev, savedAt: this.#current.savedAt, document: this.#current.document };
+    const current = this.#current;
+    if (!current) return undefined;
+    return {
+      rev: current.rev,
+      savedAt: current.savedAt,
+      get document() {
+        return current.document.value;
+      },
+    };
   }
 
   /** The kept revisions, newest first; the first is the current one. */
@@ -162,7 +142,7 @@ export class FlowStore {
 
   /** The document of a kept revision, or undefined for a rev unknown or pruned. */
   async get(rev: string): Promise<unknown | undefined> {
-    if (this.#current?.rev === rev) return this.#current.document;
+    if (this.#current?.rev === rev) return this.#current.document.value;
     const entry = this.#revisions.find((r) => r.rev === rev);
     if (!entry) return undefined;
     const path = join(this.#revisionsDir, entry.file);
@@ -204,15 +184,22 @@ export class FlowStore {
     const file = revisionFileName(seq, rev);
     const revisionPath = join(this.#revisionsDir, file);
 
-    await writeFileAtomic(revisionPath, withDocument({ rev, seq, parent: parent ?? null, savedAt, note, nodeCount }, content));
-    try {
-      await writeFileAtomic(join(this.#dir, 'current.json'), withDocument({ rev, seq, savedAt }, content));
-    } catch (error) {
+    const fields = withDocument({ rev, seq, parent: parent ?? null, savedAt, note, nodeCount }, content);
+    const [revision, current] = await Promise.allSettled([
+      writeFileAtomic(revisionPath, fields),
+      writeFileAtomic(join(this.#dir, 'current.json'), fields),
+    ]);
+    if (current.status === 'rejected') {
       // The revision was never current; leave no trace of it (open() would discard it anyway).
-      await unlink(revisionPath).catch(() => undefined);
-      throw error;
+      if (revision.status === 'fulfilled') await unlink(revisionPath).catch(() => undefined);
+      throw current.reason;
     }
-    this.#current = { rev, seq, savedAt, document: deepFreeze(JSON.parse(content) as unknown) };
+    if (revision.status === 'rejected') {
+      // The new flow is current on disk, so the save stands; its history entry is rebuilt
+      // from current.json at the next open.
+      this.#warn(`flow store: revision file ${revisionPath} not written (${ensureError(revision.reason).message}); it is written again at the next start`);
+    }
+    this.#current = { rev, seq, savedAt, document: StoredDocument.fromText(content) };
     this.#revisions.push({ rev, seq, savedAt, note, nodeCount, file });
     await this.#prune();
     return rev;
@@ -252,9 +239,10 @@ export class FlowStore {
     if (isRecord(value) && typeof value['rev'] === 'string' && typeof value['savedAt'] === 'string' && 'document' in value) {
       const rev = value['rev'];
       const seq = typeof value['seq'] === 'number' ? value['seq'] : this.#revisions.find((r) => r.rev === rev)?.seq;
-      this.#current = { rev, seq: seq ?? this.#nextSeq - 1, savedAt: value['savedAt'], document: deepFreeze(value['document']) };
+      this.#current = { rev, seq: seq ?? this.#nextSeq - 1, savedAt: value['savedAt'], document: StoredDocument.fromValue(value['document']) };
       this.#nextSeq = Math.max(this.#nextSeq, this.#current.seq + 1);
       if (seq !== undefined) await this.#discardUnfinished(seq);
+      if (seq !== undefined && !this.#revisions.some((r) => r.rev === rev)) await this.#rewriteRevision(value, rev, seq);
       return;
     }
     if (!read.ok && read.reason === 'missing' && this.#revisions.length === 0) return;
@@ -271,7 +259,7 @@ export class FlowStore {
       this.#warn(`FLOW STORE RECOVERY: ${path} cannot be used (${problem}) and no revision could be read; starting with NO flow${kept}`);
       return;
     }
-    this.#current = { ...recovered, document: deepFreeze(recovered.document) };
+    this.#current = { ...recovered, document: StoredDocument.fromValue(recovered.document) };
     const { rev, seq, savedAt } = recovered;
     await writeFileAtomic(path, withDocument({ rev, seq, savedAt }, JSON.stringify(recovered.document)));
     this.#warn(
@@ -279,6 +267,19 @@ export class FlowStore {
         `saved ${recovered.savedAt} (${join(this.#revisionsDir, revisionFileName(recovered.seq, recovered.rev))}) instead${kept}. ` +
         'Check that this is the flow you expect.',
     );
+  }
+
+  /** Writes the revision file of current.json again: a save was killed after one rename of its two. */
+  async #rewriteRevision(current: Record<string, unknown>, rev: string, seq: number): Promise<void> {
+    const savedAt = current['savedAt'] as string;
+    const parent = typeof current['parent'] === 'string' ? current['parent'] : null;
+    const note = typeof current['note'] === 'string' ? current['note'] : undefined;
+    const nodeCount = nodeCountOf(current['document']);
+    const file = revisionFileName(seq, rev);
+    await writeFileAtomic(join(this.#revisionsDir, file), withDocument({ rev, seq, parent, savedAt, note, nodeCount }, JSON.stringify(current['document'])));
+    this.#revisions.push({ rev, seq, savedAt, note, nodeCount, file });
+    this.#revisions.sort((a, b) => a.seq - b.seq);
+    this.#warn(`flow store: revision ${rev} had no file (a save stopped between its two writes); written again from current.json`);
   }
 
   /** Removes revisions newer than current.json: saves interrupted between their two writes. */

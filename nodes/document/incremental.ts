@@ -1,0 +1,120 @@
+import type { NodeDefinition } from '../define-node.ts';
+import { definitionsByType } from '../registry.ts';
+import { cloneJson, deepFreeze, equalJson } from './json-value.ts';
+import { DOCUMENT_LIMITS, documentEnvelopeSchema, edgeSchema, nodeEnvelopeSchema, type Edge, type FlowDocument, type FlowNode } from './schema.ts';
+import { checkDocument, checkNode, validateDocument, type NodeCheck, type ValidationResult } from './validate.ts';
+
+interface RememberedNode {
+  /** A private copy of the node as it came in: what the next document's node is compared with. */
+  readonly raw: unknown;
+  /** Its check, the parsed node deep-frozen. */
+  readonly check: NodeCheck;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The fields an edge's parse depends on, as one string; undefined for anything unusual,
+ * which is then parsed. The source's length goes first so that no two edges share a key.
+ */
+function edgeKey(raw: unknown): string | undefined {
+  if (!isPlainObject(raw)) return undefined;
+  const { source, target, sourcePort } = raw;
+  if (typeof source !== 'string' || typeof target !== 'string') return undefined;
+  if (sourcePort !== undefined && (typeof sourcePort !== 'number' || Object.is(sourcePort, -0))) return undefined;
+  return `${sourcePort ?? ''}|${source.length}|${source}|${target}`;
+}
+
+/**
+ * `validateDocument` that remembers the last valid document it checked, so a deploy that
+ * changes one node of thousands parses and checks that node only. A node of the new
+ * document whose JSON is equal (keys in the same order) to a remembered node with its id
+ * reuses that node's check; edges are remembered by their fields. The checks across nodes
+ * (ids, broker references, edges) and the warnings are computed for the whole document
+ * every time, and any error sends the document through `validateDocument` from scratch, so
+ * for JSON input (what JSON.parse gives: every HTTP deploy and stored flow) the result is
+ * exactly what `validateDocument` gives. The one difference: the nodes and edges of
+ * `document` are deep-frozen and may be shared with earlier results.
+ */
+export class DocumentValidator {
+  #nodes = new Map<string, RememberedNode>();
+  #edges = new Map<string, Edge>();
+
+  constructor(private readonly definitions: ReadonlyMap<string, NodeDefinition> = definitionsByType) {}
+
+  validate(input: unknown): ValidationResult {
+    return this.#fromMemory(input) ?? validateDocument(input, this.definitions);
+  }
+
+  /** The result, or undefined whenever anything is wrong (the full validation then says what). */
+  #fromMemory(input: unknown): ValidationResult | undefined {
+    if (!isPlainObject(input)) return undefined;
+    const rawNodes = input['nodes'];
+    const rawEdges = input['edges'];
+    if (!Array.isArray(rawNodes) || rawNodes.length > DOCUMENT_LIMITS.maxNodes) return undefined;
+    if (rawEdges !== undefined && (!Array.isArray(rawEdges) || rawEdges.length > DOCUMENT_LIMITS.maxEdges)) return undefined;
+    // Everything but the node and edge lists (a few brokers and tabs) goes through the schema as always.
+    const shell = documentEnvelopeSchema.safeParse({ ...input, nodes: [], edges: rawEdges === undefined ? undefined : [] });
+    if (!shell.success) return undefined;
+
+    const nodes: FlowNode[] = new Array<FlowNode>(rawNodes.length);
+    const checks: NodeCheck[] = new Array<NodeCheck>(rawNodes.length);
+    const rememberedNodes = new Map<string, RememberedNode>();
+    for (let i = 0; i < rawNodes.length; i++) {
+      if (!(i in rawNodes)) return undefined;
+      const raw: unknown = rawNodes[i];
+      const id = isPlainObject(raw) ? raw['id'] : undefined;
+      let entry = typeof id === 'string' ? this.#nodes.get(id) : undefined;
+      if (!entry || !equalJson(raw, entry.raw)) {
+        entry = this.#check(raw);
+        if (!entry) return undefined;
+      }
+      const node = entry.check.node!;
+      if (entry.raw !== undefined) rememberedNodes.set(node.id, entry);
+      nodes[i] = node;
+      checks[i] = entry.check;
+    }
+
+    const edgeList = (rawEdges ?? []) as unknown[];
+    const edges: Edge[] = new Array<Edge>(edgeList.length);
+    const rememberedEdges = new Map<string, Edge>();
+    for (let i = 0; i < edgeList.length; i++) {
+      if (!(i in edgeList)) return undefined;
+      const key = edgeKey(edgeList[i]);
+      let edge = key === undefined ? undefined : this.#edges.get(key);
+      if (!edge) {
+        const parsed = edgeSchema.safeParse(edgeList[i]);
+        if (!parsed.success) return undefined;
+        edge = Object.freeze(parsed.data);
+      }
+      if (key !== undefined) rememberedEdges.set(key, edge);
+      edges[i] = edge;
+    }
+
+    // checkDocument reads only ids, types and tabs of doc.nodes, which the parsed nodes share
+    // with their envelopes; nodes and edges keep their places among the document's keys.
+    const doc: FlowDocument = { ...shell.data, nodes, edges };
+    const result = checkDocument(doc, checks, this.definitions);
+    if (!result.ok) return undefined;
+    this.#nodes = rememberedNodes;
+    this.#edges = rememberedEdges;
+    return result;
+  }
+
+  /** Check a node not seen before; undefined when it has any problem. */
+  #check(raw: unknown): RememberedNode | undefined {
+    const envelope = nodeEnvelopeSchema.safeParse(raw);
+    if (!envelope.success) return undefined;
+    const check = checkNode(envelope.data, this.definitions);
+    if (!check.node) return undefined;
+    // Private copies: what the caller does with its objects later cannot reach the memory.
+    const copy = cloneJson(raw);
+    const node = cloneJson(check.node) as FlowNode | undefined;
+    if (copy === undefined || node === undefined) return { raw: undefined, check };
+    return { raw: copy, check: deepFreeze({ node, problems: check.problems, unknownFields: check.unknownFields }) };
+  }
+}

@@ -1,5 +1,5 @@
 import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
@@ -7,6 +7,26 @@ import { readFileSync } from 'node:fs';
 export const EDITOR_ROOT = fileURLToPath(new URL('.', import.meta.url));
 export const EDITOR_DIST = join(EDITOR_ROOT, 'dist');
 const SHARED = fileURLToPath(new URL('../nodes', import.meta.url));
+
+/**
+ * zod's `z.locales` namespace pulls every language's messages into the bundle (about 260 KB
+ * minified, a fifth of it), all parsed and evaluated before the editor can draw anything. The
+ * editor only ever shows English messages (zod registers `en` as its default by itself), so the
+ * namespace is built with English alone.
+ */
+const ZOD_LOCALES_STUB: import('esbuild').Plugin = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: join(args.resolveDir, '..', 'locales', 'en.js'), namespace: 'zod-locales' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
 
 export interface BuildReport {
   readonly files: { file: string; bytes: number; gzipBytes: number }[];
@@ -35,6 +55,7 @@ export async function buildEditor(options: { minify?: boolean; outdir?: string }
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'warning',
     legalComments: 'none',
+    plugins: [ZOD_LOCALES_STUB],
   });
   await copyFile(join(EDITOR_ROOT, 'index.html'), join(outdir, 'index.html'));
   const files = [];

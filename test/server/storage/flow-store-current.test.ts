@@ -1,6 +1,7 @@
 /**
- * A save writes its revision file and current.json at the same time, so a kill can land
- * after either rename: these tests put the folder in each such state and reopen it.
+ * current.json holds everything its revision file does: a missing revision file (deleted,
+ * or left out by a save of the previous version, which wrote both files at once) is written
+ * again at open. And the current document is kept as text until it is read.
  */
 import assert from 'node:assert/strict';
 import { readFile, readdir, unlink } from 'node:fs/promises';
@@ -16,7 +17,7 @@ async function open(dir: string): Promise<{ store: FlowStore; warnings: string[]
   return { store: await FlowStore.open(dir, { warn: (line) => warnings.push(line) }), warnings };
 }
 
-test('current.json whose revision file never landed: the file is written again from it', async (t) => {
+test('current.json whose revision file is missing: the file is written again from it', async (t) => {
   const dir = await tempDataDir(t);
   const { store } = await open(dir);
   const first = await store.save(doc('first'));

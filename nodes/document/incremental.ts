@@ -2,7 +2,19 @@ import type { NodeDefinition } from '../define-node.ts';
 import { definitionsByType } from '../registry.ts';
 import { cloneJson, deepFreeze, equalJson } from './json-value.ts';
 import { DOCUMENT_LIMITS, documentEnvelopeSchema, edgeSchema, nodeEnvelopeSchema, type Edge, type FlowDocument, type FlowNode } from './schema.ts';
-import { checkDocument, checkNode, validateDocument, type NodeCheck, type ValidationResult } from './validate.ts';
+import type { Problem } from '../errors.ts';
+import { checkDocument, checkNode, crossNodeFacts, nodeCheckWarnings, validateDocument, type NodeCheck, type ValidationResult } from './validate.ts';
+
+/** The parts of the last valid document that its errors and warnings were computed from. */
+interface LastValid {
+  /** The document without nodes and edges (brokers, tabs, name), as JSON. */
+  readonly shell: string;
+  readonly nodes: readonly FlowNode[];
+  readonly checks: readonly NodeCheck[];
+  readonly edges: readonly Edge[];
+  /** Its warnings other than the node checks' own. */
+  readonly documentWarnings: readonly Problem[];
+}
 
 interface RememberedNode {
   /** A private copy of the node as it came in: what the next document's node is compared with. */
@@ -43,6 +55,7 @@ function edgeKey(raw: unknown): string | undefined {
 export class DocumentValidator {
   #nodes = new Map<string, RememberedNode>();
   #edges = new Map<string, Edge>();
+  #last: LastValid | undefined;
 
   constructor(private readonly definitions: ReadonlyMap<string, NodeDefinition> = definitionsByType) {}
 
@@ -98,11 +111,37 @@ export class DocumentValidator {
     // checkDocument reads only ids, types and tabs of doc.nodes, which the parsed nodes share
     // with their envelopes; nodes and edges keep their places among the document's keys.
     const doc: FlowDocument = { ...shell.data, nodes, edges };
-    const result = checkDocument(doc, checks, this.definitions);
-    if (!result.ok) return undefined;
+    const shellJson = JSON.stringify(shell.data);
+    let result = this.#sameAsLast(shellJson, doc, checks);
+    if (!result) {
+      result = checkDocument(doc, checks, this.definitions);
+      if (!result.ok) return undefined;
+      const own = checks.reduce((n, c) => n + c.unknownFields.length, 0);
+      this.#last = { shell: shellJson, nodes, checks, edges, documentWarnings: result.warnings.slice(own) };
+    } else {
+      this.#last = { ...this.#last!, nodes, checks };
+    }
     this.#nodes = rememberedNodes;
     this.#edges = rememberedEdges;
     return result;
+  }
+
+  /**
+   * The result without the checks across nodes, when they cannot differ from the last valid
+   * document's: the same brokers, tabs and edges, and every node either the very node of the
+   * last document at its place or one with the same cross-node facts (a changed threshold).
+   */
+  #sameAsLast(shell: string, doc: FlowDocument, checks: NodeCheck[]): ValidationResult | undefined {
+    const { nodes, edges } = doc;
+    const last = this.#last;
+    if (!last || last.shell !== shell || last.nodes.length !== nodes.length || last.edges.length !== edges.length) return undefined;
+    for (let i = 0; i < edges.length; i++) if (edges[i] !== last.edges[i]) return undefined;
+    for (let i = 0; i < nodes.length; i++) {
+      if (checks[i] === last.checks[i]) continue;
+      if (crossNodeFacts(nodes[i]!, this.definitions) !== crossNodeFacts(last.nodes[i]!, this.definitions)) return undefined;
+    }
+    const warnings = [...nodeCheckWarnings(nodes, checks), ...last.documentWarnings];
+    return { ok: true, document: doc, errors: [], warnings };
   }
 
   /** Check a node not seen before; undefined when it has any problem. */

@@ -74,6 +74,26 @@ export function checkNode(node: FlowNode, definitions: ReadonlyMap<string, NodeD
   return { node: { ...node, config: parsed.data as Record<string, unknown> }, problems: [], unknownFields: unknownFields(def.config, node.config) };
 }
 
+/** The warnings of the node checks of a valid document (its unknown config fields), in node order. */
+export function nodeCheckWarnings(nodes: readonly FlowNode[], checks: readonly NodeCheck[]): Problem[] {
+  const warnings: Problem[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    if (checks[i]!.unknownFields.length > 0) reportNodeCheck(checks[i]!, nodes[i]!.id, `nodes[${i}]`, [], warnings);
+  }
+  return warnings;
+}
+
+/**
+ * Everything checkDocument and documentWarnings read of a node, besides its place in the
+ * list: its id, type, tab and name, the topic (mqtt-in, mqtt-out) and the broker references.
+ * Two documents whose nodes give the same facts place by place, with the same edges,
+ * brokers and tabs, get the same errors and warnings from them. Keep it in step with both.
+ */
+export function crossNodeFacts(node: FlowNode, definitions: ReadonlyMap<string, NodeDefinition>): string {
+  const refs = (definitions.get(node.type)?.brokerFields ?? []).map((field) => node.config[field]);
+  return JSON.stringify([node.id, node.type, node.flow, node.name, node.config['topic'], refs]);
+}
+
 function reportNodeCheck(check: NodeCheck, nodeId: string, at: string, errors: Problem[], warnings: Problem[]): void {
   for (const p of check.problems) errors.push({ code: p.code, nodeId, path: `${at}${p.at}`, message: p.message });
   const type = check.node?.type;

@@ -90,6 +90,11 @@ const edits: fc.Arbitrary<Edit>[] = [
   fc.record({ source: fc.constantFrom('in0', 'th1', 'log', 'ghost', 'new'), target: fc.constantFrom('tf0', 'out1', 'tick', 'ghost', 'in0'), port: fc.constantFrom(undefined, 0, 1, -0, 0.5, '0') }).map(
     ({ source, target, port }): Edit => (doc) => void doc.edges?.push({ source, target, ...(port === undefined ? {} : { sourcePort: port }) }),
   ),
+  // An edge moved in place: as many edges as before, one of them different.
+  fc.constantFrom('tf0', 'out1', 'log', 'in0', 'th0').map((target): Edit => (doc, pick) => {
+    const edge = at(doc.edges ?? [], pick);
+    if (edge) edge['target'] = target;
+  }),
   fc.constantFrom('hysteresys', 'extra').map((field): Edit => (doc, pick) => {
     const config = configOf(doc, pick);
     if (config) config[field] = 1;

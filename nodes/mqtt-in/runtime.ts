@@ -14,24 +14,25 @@ export const mqttInRuntime = defineRuntime(mqttInNode, (config, ctx) => {
   if (!parsed.ok) throw new Error(`topic: ${parsed.error}`);
   const filter = parsed.filter;
   const hasCaptures = filter.captures.length > 0;
+  // Read per message; kept here so that a message does not also load the config object.
+  const { maxBytes, payload: mode } = config;
   const broker = ctx.broker(config.broker, config.shareGroup);
 
   const onPublish = (publish: IncomingPublish): void => {
-    const base = { topic: publish.topic, qos: publish.qos, retained: publish.retained };
-    if (publish.payload.length > config.maxBytes) {
+    if (publish.payload.length > maxBytes) {
       ctx.error(
-        new Error(`payload of ${publish.payload.length} bytes is larger than maxBytes ${config.maxBytes}`),
-        toMessage(base, undefined, NO_CAPTURES),
+        new Error(`payload of ${publish.payload.length} bytes is larger than maxBytes ${maxBytes}`),
+        toMessage(publish, undefined, NO_CAPTURES),
       );
       return;
     }
     const captures = hasCaptures ? extractCaptures(filter, publish.topic) : NO_CAPTURES;
-    const result = parsePayload(publish.payload, config.payload);
+    const result = parsePayload(publish.payload, mode);
     if (!result.ok) {
-      ctx.error(new Error(result.error), toMessage(base, publish.payload, captures));
+      ctx.error(new Error(result.error), toMessage(publish, publish.payload, captures));
       return;
     }
-    ctx.send(toMessage(base, result.value, captures));
+    ctx.send(toMessage(publish, result.value, captures));
   };
 
   const stopStatus = broker.onState((state, reason) => ctx.status(connectionStatus(state, reason)));
@@ -55,10 +56,6 @@ export const mqttInRuntime = defineRuntime(mqttInNode, (config, ctx) => {
   };
 });
 
-function toMessage(
-  base: Pick<Message, 'topic' | 'qos' | 'retained'>,
-  payload: unknown,
-  captures: Readonly<Record<string, string>>,
-): Message {
-  return { topic: base.topic, payload, qos: base.qos, retained: base.retained, captures, sourceTopic: base.topic, hops: 0 };
+function toMessage(publish: IncomingPublish, payload: unknown, captures: Readonly<Record<string, string>>): Message {
+  return { topic: publish.topic, payload, qos: publish.qos, retained: publish.retained, captures, sourceTopic: publish.topic, hops: 0 };
 }

@@ -5,6 +5,8 @@ import { readNumber } from '../value.ts';
 import { thresholdNode, type ThresholdConfig } from './definition.ts';
 import { evaluate, fire, implausibility, ruleOf, type Level, type Step, type TopicState } from './logic.ts';
 
+const LEVEL_TEXT: Readonly<Record<Level, string>> = { on: 'ON', off: 'OFF' };
+
 /** Node timers are backed by setTimeout, which misfires beyond this; longer waits are chained. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -56,6 +58,8 @@ type SavedTopic = z.infer<typeof savedTopic>;
 
 function create(config: ThresholdConfig, ctx: NodeContext): NodeInstance {
   const rule = ruleOf(config);
+  const delays = rule.onDelayMs > 0 || rule.offDelayMs > 0;
+  const ranged = config.min !== undefined || config.max !== undefined;
   const topics = new Map<string, Entry>();
   // Entries from least to most recently updated, linked through the entries themselves: moving
   // one to the end costs a few pointer writes, where re-inserting into the Map (delete + set)
@@ -143,17 +147,21 @@ function create(config: ThresholdConfig, ctx: NodeContext): NodeInstance {
   }
 
   function label(msg: Message): string {
-    const captured = Object.values(msg.captures);
-    if (captured.length === 1) return captured[0]!;
-    return captured.length > 0 ? captured.join('/') : msg.sourceTopic;
+    // The capture values joined by "/", as Object.values would list them, without its array.
+    const captures = msg.captures;
+    let text: string | undefined;
+    for (const name in captures) {
+      if (Object.hasOwn(captures, name)) text = text === undefined ? captures[name]! : `${text}/${captures[name]!}`;
+    }
+    return text ?? msg.sourceTopic;
   }
 
   function showState(entry: Entry, msg: Message): void {
     const { level, pending } = entry.state;
-    let text = `${level === undefined ? 'waiting' : level.toUpperCase()} · ${label(msg)}`;
+    let text = `${level === undefined ? 'waiting' : LEVEL_TEXT[level]} · ${label(msg)}`;
     if (pending) {
       const seconds = Math.max(0, Math.ceil((pending.deadline - ctx.timers.now()) / 1000));
-      text += ` · ${pending.to.toUpperCase()} in ${seconds} s`;
+      text += ` · ${LEVEL_TEXT[pending.to]} in ${seconds} s`;
     }
     if (topics.size > 1) text += ` (${onCount} ON / ${topics.size} topics)`;
     const fill = pending ? 'yellow' : level === 'on' ? 'green' : 'blue';
@@ -166,21 +174,31 @@ function create(config: ThresholdConfig, ctx: NodeContext): NodeInstance {
   }
 
   function input(msg: Message): void {
-    const reading = readNumber(msg.payload);
-    if (reading.kind === 'unavailable') {
-      // Dropped with no effect at all: a value after this one compares with the state from before.
-      ctx.unavailable(msg);
-      ctx.status({ fill: 'grey', text: `unavailable · ${label(msg)}` });
-      return;
+    let value: number;
+    const payload = msg.payload;
+    // A finite number (the usual payload) reads as itself; readNumber decides everything else.
+    if (typeof payload === 'number' && Number.isFinite(payload)) value = payload;
+    else {
+      const reading = readNumber(payload);
+      if (reading.kind === 'unavailable') {
+        // Dropped with no effect at all: a value after this one compares with the state from before.
+        ctx.unavailable(msg);
+        ctx.status({ fill: 'grey', text: `unavailable · ${label(msg)}` });
+        return;
+      }
+      if (reading.kind === 'invalid') return reject(reading.reason, msg);
+      value = reading.value;
     }
-    if (reading.kind === 'invalid') return reject(reading.reason, msg);
-    const problem = implausibility(config, reading.value);
-    if (problem !== undefined) return reject(problem, msg);
+    if (ranged) {
+      const problem = implausibility(config, value);
+      if (problem !== undefined) return reject(problem, msg);
+    }
 
     const key = msg.sourceTopic;
     const existing = topics.get(key);
     const entry = existing ?? newEntry(key, undefined);
-    apply(entry, evaluate(rule, existing?.state, reading.value, ctx.timers.now()), msg);
+    // The clock only sets deadlines; a rule without delays never reads it.
+    apply(entry, evaluate(rule, existing?.state, value, delays ? ctx.timers.now() : 0), msg);
   }
 
   function saveState(): unknown {

@@ -49,6 +49,7 @@ export function validateTopicFilter(filter: string): string | undefined {
  * Empty levels (`a//b`, `/a`) and spaces are allowed. Returns undefined when valid.
  */
 export function validateTopicName(topic: string): string | undefined {
+  if (plainTopic(topic)) return undefined;
   const textError = checkText(topic, 'A topic');
   if (textError) return textError;
   const wildcard = topic.search(/[+#]/);
@@ -198,6 +199,25 @@ function checkLevel(level: string, wildcard: string | undefined, last: boolean, 
   }
   if (RESERVED_NAMES.has(name)) return `"${name}" cannot name a wildcard (it is reserved in JavaScript): ${quote(filter)}`;
   return undefined;
+}
+
+/** Longest text whose UTF-8 form cannot pass MAX_BYTES: no UTF-16 unit takes more than 3 bytes. */
+const SURELY_SHORT = Math.floor(MAX_BYTES / 3);
+
+/**
+ * True for a topic that is surely valid: not empty, short enough, and only characters no rule
+ * looks at (no control character, wildcard, surrogate or anything from U+D800 up). A topic this
+ * says nothing about gets the full check, which also explains what is wrong. Every published
+ * message is checked, and this one pass of comparisons is the common case.
+ */
+function plainTopic(topic: string): boolean {
+  const length = topic.length;
+  if (length === 0 || length > SURELY_SHORT) return false;
+  for (let i = 0; i < length; i++) {
+    const unit = topic.charCodeAt(i);
+    if (unit < 0x20 || unit === 0x23 /* # */ || unit === 0x2b /* + */ || (unit >= 0x7f && unit < 0xa0) || unit >= 0xd800) return false;
+  }
+  return true;
 }
 
 /**

@@ -6,6 +6,11 @@ import { splitSharedSubscription, validateTopicFilter } from './filter.ts';
  */
 interface TrieNode<T> {
   literals: Map<string, TrieNode<T>> | undefined;
+  /**
+   * The child when `literals` holds exactly one, which most levels do: the walk then compares
+   * the topic level in place instead of cutting it out as a string to look up.
+   */
+  sole: TrieNode<T> | undefined;
   plus: TrieNode<T> | undefined;
   hash: TrieNode<T> | undefined;
   /**
@@ -129,7 +134,11 @@ function walk<T>(node: TrieNode<T>, topic: string, start: number, fn: (value: T,
   }
   const slash = topic.indexOf('/', start);
   const next = slash < 0 ? END : slash + 1;
-  if (node.literals) {
+  const sole = node.sole;
+  if (sole) {
+    const key = sole.key;
+    if ((slash < 0 ? topic.length : slash) - start === key.length && topic.startsWith(key, start)) walk(sole, topic, next, fn, false);
+  } else if (node.literals) {
     const child = node.literals.get(topic.slice(start, slash < 0 ? topic.length : slash));
     if (child) walk(child, topic, next, fn, false);
   }
@@ -149,8 +158,13 @@ function childFor<T>(node: TrieNode<T>, level: string, filter: string): TrieNode
   if (!child) {
     child = newNode(node, level, filter);
     node.literals.set(level, child);
+    node.sole = soleChild(node.literals);
   }
   return child;
+}
+
+function soleChild<T>(literals: Map<string, TrieNode<T>> | undefined): TrieNode<T> | undefined {
+  return literals?.size === 1 ? literals.values().next().value : undefined;
 }
 
 /** Detach nodes that hold nothing, walking up while parents become empty too. */
@@ -163,6 +177,7 @@ function prune<T>(start: TrieNode<T>): void {
     else {
       parent.literals?.delete(node.key);
       if (parent.literals?.size === 0) parent.literals = undefined;
+      parent.sole = soleChild(parent.literals);
     }
     node = parent;
   }
@@ -173,5 +188,5 @@ function isEmpty<T>(node: TrieNode<T>): boolean {
 }
 
 function newNode<T>(parent: TrieNode<T> | undefined, key: string, filter: string): TrieNode<T> {
-  return { literals: undefined, plus: undefined, hash: undefined, values: [], filter, parent, key };
+  return { literals: undefined, sole: undefined, plus: undefined, hash: undefined, values: [], filter, parent, key };
 }

@@ -103,6 +103,7 @@ function statusOf(payload: unknown): NodeStatus {
 }
 
 function shortValue(value: unknown): string {
+  if (typeof value === 'number') return numberText(value);
   if (typeof value === 'string') return shorten(value, 32);
   if (value instanceof Uint8Array) return `${value.length} bytes`;
   if (typeof value === 'object' && value !== null) {
@@ -113,6 +114,21 @@ function shortValue(value: unknown): string {
     }
   }
   return String(value);
+}
+
+// Number to text is slow in V8 for non-integers (~150 ns, every message sets a status) and a
+// sensor repeats the same few readings, so recent texts are kept; bounded, shared by all nodes.
+const NUMBER_TEXTS = new Map<number, string>();
+const NUMBER_TEXTS_MAX = 256;
+
+function numberText(value: number): string {
+  let text = NUMBER_TEXTS.get(value);
+  if (text === undefined) {
+    if (NUMBER_TEXTS.size >= NUMBER_TEXTS_MAX) NUMBER_TEXTS.clear();
+    text = String(value);
+    NUMBER_TEXTS.set(value, text);
+  }
+  return text;
 }
 
 function shorten(text: string, max: number): string {

@@ -150,6 +150,13 @@ export class BrokerConnection implements BrokerHandle {
 
   private send(topic: string, payload: string | Uint8Array, options: PublishOptions): void {
     this.published++;
+    if (options.qos === 0 && this.client.connected && !this.closed) {
+      // No callback: for a QoS 0 publish on a connected client that is not ending, mqtt.js
+      // calls it only on a topic alias error (we set no aliases), so it could never report;
+      // and with one, each publish made while the socket is backed up adds a 'drain' listener.
+      this.client.publish(topic, payload as Buffer | string, options);
+      return;
+    }
     this.client.publish(topic, payload as Buffer | string, options, (error) => {
       if (error && !this.closed) this.reason = `publish to ${topic} failed: ${error.message}`;
     });

@@ -14,7 +14,7 @@ const SHARED = fileURLToPath(new URL('../nodes', import.meta.url));
  * editor only ever shows English messages (zod registers `en` as its default by itself), so the
  * namespace is built with English alone.
  */
-const ZOD_LOCALES_STUB: import('esbuild').Plugin = {
+export const ZOD_LOCALES_STUB: import('esbuild').Plugin = {
   name: 'zod-english-only',
   setup(build) {
     build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>

@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'esbuild';
+import { ZOD_LOCALES_STUB } from '../../editor/build.ts';
 import { MANIFEST_FILE, SERVER_DIST_DIR, compiledEntry, type BuildManifest } from '../bin/compiled-entry.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -72,7 +73,8 @@ export async function buildServer(root = ROOT): Promise<ServerBuildReport> {
     metafile: true,
     write: false,
     logLevel: 'warning',
-    plugins: [sourceLocationOfImportMeta(outdir), bundleOnly(BUNDLED_PACKAGES)],
+    // English alone, as in the editor: the server's messages are English too.
+    plugins: [sourceLocationOfImportMeta(outdir), bundleOnly(BUNDLED_PACKAGES), ZOD_LOCALES_STUB],
   });
   mkdirSync(outdir, { recursive: true });
   let bytes = 0;

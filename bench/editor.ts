@@ -160,13 +160,17 @@ async function measurePan(page: Page, input: 'frame' | 'awaited' = 'frame'): Pro
         new Promise<number[]>((resolve) => {
           const w = globalThis as unknown as PageWindow & {
             MouseEvent: new (type: string, init: Record<string, unknown>) => unknown;
+            PointerEvent: new (type: string, init: Record<string, unknown>) => unknown;
             performance: { now(): number };
           };
           type Target = { dispatchEvent(event: unknown): boolean };
-          // As chromium does for each (coalesced) move: find the element under the pointer, send it the event.
+          // As chromium does for each (coalesced) move: find the element under the pointer, send it
+          // the pointer event, then the mouse event (mousedown → pointerdown first, and so on).
           const mouse = (type: string, x: number, y: number, buttons: number): void => {
             const target = w.document.elementFromPoint(x, y) as unknown as Target | null;
-            target?.dispatchEvent(new w.MouseEvent(type, { bubbles: true, cancelable: true, composed: true, view: w, clientX: x, clientY: y, screenX: x, screenY: y, button: 1, buttons }));
+            const init = { bubbles: true, cancelable: true, composed: true, view: w, clientX: x, clientY: y, screenX: x, screenY: y, button: type === 'mousemove' ? -1 : 1, buttons };
+            target?.dispatchEvent(new w.PointerEvent(type.replace('mouse', 'pointer'), { ...init, pointerId: 1, pointerType: 'mouse', isPrimary: true }));
+            target?.dispatchEvent(new w.MouseEvent(type, { ...init, button: type === 'mousemove' ? 0 : 1 }));
           };
           // The middle button pans (the left one draws a selection box on this canvas).
           mouse('mousedown', start.x, start.y, 4);

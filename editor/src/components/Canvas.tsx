@@ -31,6 +31,9 @@ const PAN_ON_DRAG = coarsePointer ? true : [1, 2];
 const MULTI_SELECTION_KEYS = ['Shift', 'Meta', 'Control'];
 const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16 };
 
+/** Events that end a drag, whichever kind of pointer made it. */
+const LET_GO_EVENTS = ['pointerup', 'pointercancel', 'mouseup', 'touchend', 'touchcancel'] as const;
+
 const minimapColor = (node: EditorNode) => categoryLook(definitionOf(node.data.type)?.category).color;
 
 /** Edges with a message passing right now (live.pulses) get the `pulse` class until it ends. */
@@ -87,10 +90,28 @@ export function Canvas(props: { onFilesDropped: (files: File[]) => void }) {
   // (fit view, no input event): those are short, and making the layer for them costs more than
   // it saves (it paints the whole flow, not just what is in view). An attribute, not React
   // state: a re-render of the canvas per move would cost more than the move.
-  const onMoveStart = useCallback((event: unknown) => {
-    if (event) canvasRef.current?.setAttribute('data-moving', '');
+  // A drag (not a wheel: its next events must still reach the canvas) also raises the pan
+  // shield: the browser hit-tests every mouse move, and through a thousand nodes that cost more
+  // than the rest of the frame; on the shield it stops at the first element.
+  // Lowered when the button or finger is let go (the pointerup: d3-zoom stops the mouseup from
+  // reaching anyone else), not at the move's end: React Flow reports no end for a press that did
+  // not move the flow, and reports ends 150 ms late, the end of the load's fit view (no event)
+  // possibly in the middle of the user's first drag.
+  const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
+    const canvas = canvasRef.current;
+    if (!event || !canvas) return;
+    canvas.setAttribute('data-moving', '');
+    if (event.type === 'wheel') return;
+    canvas.setAttribute('data-dragging', '');
+    const lower = () => {
+      canvas.removeAttribute('data-dragging');
+      for (const type of LET_GO_EVENTS) window.removeEventListener(type, lower, true);
+    };
+    for (const type of LET_GO_EVENTS) window.addEventListener(type, lower, true);
   }, []);
-  const onMoveEnd = useCallback(() => canvasRef.current?.removeAttribute('data-moving'), []);
+  const onMoveEnd = useCallback((event: MouseEvent | TouchEvent | null) => {
+    if (event) canvasRef.current?.removeAttribute('data-moving');
+  }, []);
 
   const nodes = useMemo(() => allNodes.filter((n) => (n.data.flow ?? firstTab) === activeTab), [allNodes, activeTab, firstTab]);
   const visibleEdges = useMemo(() => {
@@ -224,6 +245,8 @@ export function Canvas(props: { onFilesDropped: (files: File[]) => void }) {
         </div>
       )}
       {fileOver && <div className="canvas-drop">Drop a flow file to import it</div>}
+      {/* Right-drag pans: no context menu when the button is let go over the shield. */}
+      <div className="canvas-pan-shield" aria-hidden="true" onContextMenu={(e) => e.preventDefault()} />
     </div>
   );
 }

@@ -1,4 +1,5 @@
-import { ViewportPortal, useStore, type ReactFlowState } from '@xyflow/react';
+import { useStore, type ReactFlowState } from '@xyflow/react';
+import { createPortal } from 'react-dom';
 
 /**
  * The canvas's dot grid, drawn in flow coordinates inside the viewport (behind the wires and
@@ -19,16 +20,32 @@ const REACH = 200_000;
 
 const patternIdOf = (s: ReactFlowState) => `tf-dots-${s.rfId}`;
 
+/**
+ * The viewport's portal element, as React Flow's `<ViewportPortal>` finds it, but looked up once
+ * per canvas: its selector searches the DOM on every store update, every frame of a pan included.
+ */
+const portals = new WeakMap<HTMLDivElement, Element>();
+function portalOf(s: ReactFlowState): Element | undefined {
+  if (!s.domNode) return undefined;
+  let portal = portals.get(s.domNode);
+  if (!portal) {
+    portal = s.domNode.querySelector('.react-flow__viewport-portal') ?? undefined;
+    if (portal) portals.set(s.domNode, portal);
+  }
+  return portal;
+}
+
 export function CanvasDots() {
   const patternId = useStore(patternIdOf);
-  return (
-    <ViewportPortal>
-      <svg className="tf-canvas-dots" style={{ left: -REACH, top: -REACH }} width={2 * REACH} height={2 * REACH} aria-hidden="true">
-        <pattern id={patternId} x={REACH - GAP / 2} y={REACH - GAP / 2} width={GAP} height={GAP} patternUnits="userSpaceOnUse">
-          <circle cx={SIZE / 2} cy={SIZE / 2} r={SIZE / 2} fill={COLOR} />
-        </pattern>
-        <rect width="100%" height="100%" fill={`url(#${patternId})`} />
-      </svg>
-    </ViewportPortal>
+  const portal = useStore(portalOf);
+  if (!portal) return null;
+  return createPortal(
+    <svg className="tf-canvas-dots" style={{ left: -REACH, top: -REACH }} width={2 * REACH} height={2 * REACH} aria-hidden="true">
+      <pattern id={patternId} x={REACH - GAP / 2} y={REACH - GAP / 2} width={GAP} height={GAP} patternUnits="userSpaceOnUse">
+        <circle cx={SIZE / 2} cy={SIZE / 2} r={SIZE / 2} fill={COLOR} />
+      </pattern>
+      <rect width="100%" height="100%" fill={`url(#${patternId})`} />
+    </svg>,
+    portal,
   );
 }

@@ -106,6 +106,38 @@ const sameView = (a: View, b: View) =>
   a.flowHeight === b.flowHeight &&
   a.label === b.label;
 
+/**
+ * The nodes as React Flow's minimap draws them (crisp rects, no stroke): flow point (x, y) is
+ * canvas pixel (left + x·pixels, top + y·pixels).
+ */
+function paintNodes(
+  context: CanvasRenderingContext2D,
+  nodes: Iterable<InternalNode<EditorNode>>,
+  at: { pixels: number; left: number; top: number; radius: number; nodeColor: (node: EditorNode) => string },
+): void {
+  const { pixels, left: originX, top: originY, radius } = at;
+  for (const node of nodes) {
+    const user = node.internals.userNode;
+    if (node.hidden || user.hidden) continue;
+    if ((node.measured?.width ?? user.width ?? user.initialWidth) === undefined || (node.measured?.height ?? user.height ?? user.initialHeight) === undefined) continue;
+    const { width: w, height: h } = sizeOf(node);
+    const { x, y } = node.internals.positionAbsolute;
+    const left = Math.round(originX + x * pixels);
+    const top = Math.round(originY + y * pixels);
+    const right = Math.round(originX + (x + w) * pixels);
+    const bottom = Math.round(originY + (y + h) * pixels);
+    if (right <= left || bottom <= top) continue;
+    context.fillStyle = at.nodeColor(user);
+    if (radius < 1) {
+      context.fillRect(left, top, right - left, bottom - top);
+    } else {
+      context.beginPath();
+      context.roundRect(left, top, right - left, bottom - top, radius);
+      context.fill();
+    }
+  }
+}
+
 export function CanvasMiniMap(props: {
   width: number;
   height: number;
@@ -120,6 +152,7 @@ export function CanvasMiniMap(props: {
   const canvas = useRef<HTMLCanvasElement>(null);
   const minimap = useRef<XYMinimapInstance | undefined>(undefined);
   const viewScaleRef = useRef(0);
+  const nodesLayer = useRef<{ key: unknown[]; canvas: HTMLCanvasElement } | undefined>(undefined);
 
   // The view box, exactly as React Flow's minimap computes it, and how its svg fits that box in
   // the minimap (preserveAspectRatio "xMidYMid meet"): `scale` minimap pixels per flow pixel,
@@ -175,26 +208,19 @@ export function CanvasMiniMap(props: {
     const pixels = scale * ratio;
     const dx = left0 * ratio;
     const dy = top0 * ratio;
-    const radius = nodeBorderRadius * pixels;
-    for (const node of store.getState().nodeLookup.values()) {
-      const user = node.internals.userNode;
-      if (node.hidden || user.hidden) continue;
-      if ((node.measured?.width ?? user.width ?? user.initialWidth) === undefined || (node.measured?.height ?? user.height ?? user.initialHeight) === undefined) continue;
-      const { width: w, height: h } = sizeOf(node);
-      const left = Math.round((node.internals.positionAbsolute.x - x) * pixels + dx);
-      const top = Math.round((node.internals.positionAbsolute.y - y) * pixels + dy);
-      const right = Math.round((node.internals.positionAbsolute.x + w - x) * pixels + dx);
-      const bottom = Math.round((node.internals.positionAbsolute.y + h - y) * pixels + dy);
-      if (right <= left || bottom <= top) continue;
-      context.fillStyle = nodeColor(user);
-      if (radius < 1) {
-        context.fillRect(left, top, right - left, bottom - top);
-      } else {
-        context.beginPath();
-        context.roundRect(left, top, right - left, bottom - top, radius);
-        context.fill();
-      }
+    // The nodes are painted once into a layer of their own, kept while they and the minimap's
+    // scale stay the same (all through a pan inside the flow): a frame then only copies it.
+    const key = [view.nodes, pixels, dx - x * pixels, dy - y * pixels, pixelWidth, pixelHeight, nodeColor, nodeBorderRadius];
+    let layer = nodesLayer.current;
+    if (!layer || layer.key.some((k, i) => k !== key[i])) {
+      layer = { key, canvas: layer?.canvas ?? document.createElement('canvas') };
+      nodesLayer.current = layer;
+      layer.canvas.width = pixelWidth;
+      layer.canvas.height = pixelHeight;
+      const nodesContext = layer.canvas.getContext('2d');
+      if (nodesContext) paintNodes(nodesContext, store.getState().nodeLookup.values(), { pixels, left: dx - x * pixels, top: dy - y * pixels, radius: nodeBorderRadius * pixels, nodeColor });
     }
+    context.drawImage(layer.canvas, 0, 0);
     context.beginPath();
     context.rect(-offset * pixels + dx, -offset * pixels + dy, (width + offset * 2) * pixels, (height + offset * 2) * pixels);
     context.rect((viewBB.x - x) * pixels + dx, (viewBB.y - y) * pixels + dy, viewBB.width * pixels, viewBB.height * pixels);

@@ -41,6 +41,13 @@ function edgeKey(raw: unknown): string | undefined {
   return `${sourcePort ?? ''}|${source.length}|${source}|${target}`;
 }
 
+/** True when parsing `raw` gives `edge`: the same source, target and port (absent is 0). */
+function sameEdge(raw: unknown, edge: Edge): boolean {
+  if (!isPlainObject(raw) || raw['source'] !== edge.source || raw['target'] !== edge.target) return false;
+  const port = raw['sourcePort'];
+  return Object.is(port === undefined ? 0 : port, edge.sourcePort);
+}
+
 /**
  * `validateDocument` that remembers the last valid document it checked, so a deploy that
  * changes one node of thousands parses and checks that node only. A node of the new
@@ -55,6 +62,9 @@ function edgeKey(raw: unknown): string | undefined {
 export class DocumentValidator {
   #nodes = new Map<string, RememberedNode>();
   #edges = new Map<string, Edge>();
+  /** The last valid document's nodes (undefined for one not remembered) and edges, by place. */
+  #lastEntries: readonly (RememberedNode | undefined)[] = [];
+  #lastEdges: readonly Edge[] = [];
   #last: LastValid | undefined;
 
   constructor(private readonly definitions: ReadonlyMap<string, NodeDefinition> = definitionsByType) {}
@@ -74,37 +84,52 @@ export class DocumentValidator {
     const shell = documentEnvelopeSchema.safeParse({ ...input, nodes: [], edges: rawEdges === undefined ? undefined : [] });
     if (!shell.success) return undefined;
 
+    // Each node is compared first with the last document's node at its place (a deploy
+    // rarely moves nodes), then with the remembered node of its id.
+    const lastEntries = this.#lastEntries;
+    let samePlaces = rawNodes.length === lastEntries.length;
+    const entries: (RememberedNode | undefined)[] = new Array<RememberedNode | undefined>(rawNodes.length);
     const nodes: FlowNode[] = new Array<FlowNode>(rawNodes.length);
     const checks: NodeCheck[] = new Array<NodeCheck>(rawNodes.length);
-    const rememberedNodes = new Map<string, RememberedNode>();
     for (let i = 0; i < rawNodes.length; i++) {
       if (!(i in rawNodes)) return undefined;
       const raw: unknown = rawNodes[i];
-      const id = isPlainObject(raw) ? raw['id'] : undefined;
-      let entry = typeof id === 'string' ? this.#nodes.get(id) : undefined;
-      if (!entry || !equalJson(raw, entry.raw)) {
-        entry = this.#check(raw);
-        if (!entry) return undefined;
+      let entry = lastEntries[i];
+      if (entry === undefined || !equalJson(raw, entry.raw)) {
+        const id = isPlainObject(raw) ? raw['id'] : undefined;
+        entry = typeof id === 'string' ? this.#nodes.get(id) : undefined;
+        if (!entry || !equalJson(raw, entry.raw)) {
+          entry = this.#check(raw);
+          if (!entry) return undefined;
+        }
+        if (entry.check.node!.id !== lastEntries[i]?.check.node!.id) samePlaces = false;
       }
-      const node = entry.check.node!;
-      if (entry.raw !== undefined) rememberedNodes.set(node.id, entry);
-      nodes[i] = node;
+      // A node that is not plain JSON is checked every time, never remembered.
+      entries[i] = entry.raw === undefined ? undefined : entry;
+      nodes[i] = entry.check.node!;
       checks[i] = entry.check;
     }
 
     const edgeList = (rawEdges ?? []) as unknown[];
+    const lastEdges = this.#lastEdges;
+    let sameEdges = edgeList.length === lastEdges.length;
     const edges: Edge[] = new Array<Edge>(edgeList.length);
-    const rememberedEdges = new Map<string, Edge>();
     for (let i = 0; i < edgeList.length; i++) {
       if (!(i in edgeList)) return undefined;
-      const key = edgeKey(edgeList[i]);
+      const raw = edgeList[i];
+      const previous = lastEdges[i];
+      if (previous && sameEdge(raw, previous)) {
+        edges[i] = previous;
+        continue;
+      }
+      sameEdges = false;
+      const key = edgeKey(raw);
       let edge = key === undefined ? undefined : this.#edges.get(key);
       if (!edge) {
-        const parsed = edgeSchema.safeParse(edgeList[i]);
+        const parsed = edgeSchema.safeParse(raw);
         if (!parsed.success) return undefined;
         edge = Object.freeze(parsed.data);
       }
-      if (key !== undefined) rememberedEdges.set(key, edge);
       edges[i] = edge;
     }
 
@@ -121,9 +146,28 @@ export class DocumentValidator {
     } else {
       this.#last = { ...this.#last!, nodes, checks };
     }
-    this.#nodes = rememberedNodes;
-    this.#edges = rememberedEdges;
+    this.#remember(entries, samePlaces, edgeList, edges, sameEdges);
     return result;
+  }
+
+  /** Make a valid document's nodes and edges the memory, and only them (it must not grow without end). */
+  #remember(entries: (RememberedNode | undefined)[], samePlaces: boolean, rawEdges: unknown[], edges: Edge[], sameEdges: boolean): void {
+    if (samePlaces) {
+      // The same ids at the same places: only the changed nodes' entries are new.
+      for (const entry of entries) if (entry) this.#nodes.set(entry.check.node!.id, entry);
+    } else {
+      this.#nodes = new Map();
+      for (const entry of entries) if (entry) this.#nodes.set(entry.check.node!.id, entry);
+    }
+    this.#lastEntries = entries;
+    if (!sameEdges) {
+      this.#edges = new Map();
+      for (let i = 0; i < edges.length; i++) {
+        const key = edgeKey(rawEdges[i]);
+        if (key !== undefined) this.#edges.set(key, edges[i]!);
+      }
+    }
+    this.#lastEdges = edges;
   }
 
   /**

@@ -8,8 +8,11 @@ import type { BrokerPool } from '../mqtt/pool.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
 import type { EngineEvents, NodeCounters } from './events.ts';
 import { createNodeContext, type ContextHost } from './node-context.ts';
+import { LastDeploy } from './last-deploy.ts';
+import { realTimers } from './real-timers.ts';
 import { BrokerJson, nodeHash } from './node-hash.ts';
 import type { RunningNode } from './running-node.ts';
+import { stableJson } from '../../nodes/stable-json.ts';
 import { TypedEmitter } from './typed-emitter.ts';
 
 /** A message that has passed this many nodes is caught in a loop and is stopped. */
@@ -41,14 +44,6 @@ export interface DeployResult {
   readonly durationMs: number;
 }
 
-const realTimers: NodeTimers = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-  setInterval: (fn, ms) => setInterval(fn, ms),
-  clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
-};
-
 /**
  * Runs a validated flow document: starts its nodes, moves messages along its edges, counts
  * and reports. A node's failure is that node's error, never the process's. Deploys are
@@ -61,6 +56,7 @@ export class Engine {
   private readonly runtimes: ReadonlyMap<string, NodeRuntime>;
   private readonly queue: DeliveryQueue<RunningNode>;
   private readonly host: ContextHost;
+  private readonly last = new LastDeploy();
 
   constructor(private readonly options: EngineOptions) {
     this.runtimes = options.runtimes ?? nodeRuntimes;
@@ -90,19 +86,29 @@ export class Engine {
     this.queue.flush();
     const brokers = new Map(doc.brokers.map((b) => [b.id, b]));
     const brokerJson = new BrokerJson(brokers);
+    const brokersText = stableJson(doc.brokers);
     const previousBrokers = this.brokers;
     const next = new Map<string, RunningNode>();
+    const placed: RunningNode[] = new Array<RunningNode>(doc.nodes.length);
     const started: RunningNode[] = [];
     // Nodes start against the new broker entries; restore the old ones if a start fails.
     this.brokers = brokers;
     try {
-      for (const spec of doc.nodes) {
+      for (let i = 0; i < doc.nodes.length; i++) {
+        const spec = doc.nodes[i]!;
+        const same = this.last.unchanged(i, spec, brokersText);
+        if (same) {
+          next.set(spec.id, same);
+          placed[i] = same;
+          continue;
+        }
         const runtime = this.runtimes.get(spec.type);
         if (!runtime) throw new UserInputError(`node ${spec.id}: unknown node type "${spec.type}"`);
         const hash = nodeHash(spec.type, spec.config, runtime.definition.brokerFields ?? [], brokerJson);
         const running = this.nodes.get(spec.id);
         if (running && running.hash === hash) {
           next.set(spec.id, running);
+          placed[i] = running;
           continue;
         }
         const node = this.startNode(spec.id, spec.type, hash, runtime, spec.config);
@@ -116,6 +122,7 @@ export class Engine {
           }
         }
         next.set(spec.id, node);
+        placed[i] = node;
       }
     } catch (error) {
       for (const node of started) this.stopNode(node);
@@ -138,6 +145,7 @@ export class Engine {
       }
     }
     this.nodes = next;
+    this.last.remember(doc.nodes, placed, brokersText);
     const result: DeployResult = {
       started: started.map((n) => n.id),
       stopped,
@@ -201,6 +209,7 @@ export class Engine {
   async stop(): Promise<void> {
     const closing = [...this.nodes.values()].map((n) => this.stopNode(n));
     this.nodes = new Map();
+    this.last.forget();
     await Promise.all(closing);
     await this.options.pool.closeAll();
   }

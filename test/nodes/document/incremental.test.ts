@@ -95,6 +95,11 @@ const edits: fc.Arbitrary<Edit>[] = [
     const edge = at(doc.edges ?? [], pick);
     if (edge) edge['target'] = target;
   }),
+  fc.constantFrom<unknown>(undefined, 0, -0, 1, null, '0').map((port): Edit => (doc, pick) => {
+    const edge = at(doc.edges ?? [], pick);
+    if (edge && port === undefined) delete edge['sourcePort'];
+    else if (edge) edge['sourcePort'] = port;
+  }),
   fc.constantFrom('hysteresys', 'extra').map((field): Edit => (doc, pick) => {
     const config = configOf(doc, pick);
     if (config) config[field] = 1;

@@ -1,7 +1,7 @@
 import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 
 export const EDITOR_ROOT = fileURLToPath(new URL('.', import.meta.url));
@@ -28,8 +28,11 @@ export const ZOD_LOCALES_STUB: import('esbuild').Plugin = {
   },
 };
 
+/** The bundle's files that are also written gzip- and brotli-compressed (`app.js.gz`, `app.js.br`). */
+export const COMPRESSED_FILES = ['app.js', 'app.css'] as const;
+
 export interface BuildReport {
-  readonly files: { file: string; bytes: number; gzipBytes: number }[];
+  readonly files: { file: string; bytes: number; gzipBytes: number; brotliBytes: number }[];
   readonly ms: number;
 }
 
@@ -59,9 +62,14 @@ export async function buildEditor(options: { minify?: boolean; outdir?: string }
   });
   await copyFile(join(EDITOR_ROOT, 'index.html'), join(outdir, 'index.html'));
   const files = [];
-  for (const file of ['app.js', 'app.css']) {
+  for (const file of COMPRESSED_FILES) {
     const bytes = readFileSync(join(outdir, file));
-    files.push({ file, bytes: bytes.length, gzipBytes: gzipSync(bytes).length });
+    // Compressed once here, so the server sends them as they are (see server/api/editor-files.ts).
+    const gzip = gzipSync(bytes, { level: 9 });
+    const brotli = brotliCompressSync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length } });
+    await writeFile(join(outdir, `${file}.gz`), gzip);
+    await writeFile(join(outdir, `${file}.br`), brotli);
+    files.push({ file, bytes: bytes.length, gzipBytes: gzip.length, brotliBytes: brotli.length });
   }
   await writeFile(join(outdir, '.built'), new Date().toISOString());
   return { files, ms: performance.now() - begin };
@@ -86,7 +94,7 @@ export async function editorIsStale(outdir = EDITOR_DIST): Promise<boolean> {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const report = await buildEditor();
   for (const f of report.files) {
-    process.stdout.write(`editor/dist/${f.file}: ${(f.bytes / 1024).toFixed(0)} KB (${(f.gzipBytes / 1024).toFixed(0)} KB gzip)\n`);
+    process.stdout.write(`editor/dist/${f.file}: ${(f.bytes / 1024).toFixed(0)} KB (${(f.gzipBytes / 1024).toFixed(0)} KB gzip, ${(f.brotliBytes / 1024).toFixed(0)} KB brotli)\n`);
   }
   process.stdout.write(`editor built in ${report.ms.toFixed(0)} ms\n`);
 }

@@ -7,6 +7,7 @@ import type { CredentialStore } from '../storage/credential-store.ts';
 import type { AuthService } from './auth.ts';
 import { authRoutes, requireAuth } from './auth.ts';
 import { errorMiddleware } from './error-middleware.ts';
+import { editorFiles } from './editor-files.ts';
 import { metricsHandler } from './metrics.ts';
 import { examplesRoutes } from './routes-examples.ts';
 import { flowsRoutes } from './routes-flows.ts';
@@ -58,7 +59,7 @@ export function createApp(options: AppOptions): Express {
   app.use('/api', api);
 
   if (existsSync(options.editorDir)) {
-    app.use(express.static(options.editorDir, { index: 'index.html', maxAge: '1h' }));
+    app.use(...editorFiles(options.editorDir));
   } else {
     // Until the editor bundle is built, the root says what is running and where the API is.
     app.get('/', (_req, res) => {

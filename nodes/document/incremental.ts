@@ -1,8 +1,8 @@
 import type { NodeDefinition } from '../define-node.ts';
+import type { Problem } from '../errors.ts';
 import { definitionsByType } from '../registry.ts';
 import { cloneJson, deepFreeze, equalJson } from './json-value.ts';
 import { DOCUMENT_LIMITS, documentEnvelopeSchema, edgeSchema, nodeEnvelopeSchema, type Edge, type FlowDocument, type FlowNode } from './schema.ts';
-import type { Problem } from '../errors.ts';
 import { checkDocument, checkNode, crossNodeFacts, nodeCheckWarnings, validateDocument, type NodeCheck, type ValidationResult } from './validate.ts';
 
 /** The parts of the last valid document that its errors and warnings were computed from. */
@@ -51,13 +51,15 @@ function sameEdge(raw: unknown, edge: Edge): boolean {
 /**
  * `validateDocument` that remembers the last valid document it checked, so a deploy that
  * changes one node of thousands parses and checks that node only. A node of the new
- * document whose JSON is equal (keys in the same order) to a remembered node with its id
- * reuses that node's check; edges are remembered by their fields. The checks across nodes
- * (ids, broker references, edges) and the warnings are computed for the whole document
- * every time, and any error sends the document through `validateDocument` from scratch, so
- * for JSON input (what JSON.parse gives: every HTTP deploy and stored flow) the result is
- * exactly what `validateDocument` gives. The one difference: the nodes and edges of
- * `document` are deep-frozen and may be shared with earlier results.
+ * document whose JSON is equal (keys in the same order) to the last document's node at its
+ * place, or else to the remembered node of its id, reuses that node's check; edges are
+ * compared the same way (by place, then by their fields). The checks across nodes (ids,
+ * broker references, edges) and the warnings are taken from the last document only when
+ * nothing they read has changed (see crossNodeFacts), else computed for the whole document;
+ * any error sends the document through `validateDocument` from scratch. So for JSON input
+ * (what JSON.parse gives: every HTTP deploy and stored flow) the result is exactly what
+ * `validateDocument` gives. The one difference: the nodes and edges of `document` are
+ * deep-frozen and may be shared with earlier results.
  */
 export class DocumentValidator {
   #nodes = new Map<string, RememberedNode>();

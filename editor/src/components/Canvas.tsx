@@ -128,7 +128,9 @@ export function Canvas(props: { onFilesDropped: (files: File[]) => void }) {
   useEffect(() => {
     if (nodes.length === 0 || hadNodes.current) return;
     hadNodes.current = true;
-    const frame = requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1.2, duration: 200 }));
+    // No animation: there is no earlier view to move from, and animating a big flow repaints
+    // every node a dozen times while it is still loading.
+    const frame = requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1.2 }));
     return () => cancelAnimationFrame(frame);
   }, [nodes.length, activeTab, flow]);
 

@@ -77,8 +77,12 @@ function readAutoText(text: string): PayloadResult<unknown> {
     // The usual device report. Text JSON.parse accepts holds no control character except
     // possibly DEL inside a string, and is neither a number nor an unavailable word, so this
     // gives what the checks below would, without their passes over the text.
-    const value = tryJsonParse(text);
-    if (value !== NOT_JSON && text.indexOf('\u007f') < 0) return { ok: true, value };
+    try {
+      const value: unknown = JSON.parse(text);
+      if (text.indexOf('\u007f') < 0) return { ok: true, value };
+    } catch {
+      // Not standard JSON: the checks below decide, and explain what is wrong.
+    }
   }
   if (CONTROL.test(text)) return { ok: false, error: NOT_TEXT };
   if (isUnavailableText(text)) return { ok: true, value: UNAVAILABLE };
@@ -136,16 +140,6 @@ function encodeJson(value: object | null): EncodeResult {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return { ok: false, error: `payload cannot be written as JSON: ${reason}` };
-  }
-}
-
-const NOT_JSON: unique symbol = Symbol('not JSON');
-
-function tryJsonParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return NOT_JSON; // the caller goes the long way, which explains the problem
   }
 }
 

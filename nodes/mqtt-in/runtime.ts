@@ -14,6 +14,11 @@ export const mqttInRuntime = defineRuntime(mqttInNode, (config, ctx) => {
   if (!parsed.ok) throw new Error(`topic: ${parsed.error}`);
   const filter = parsed.filter;
   const hasCaptures = filter.captures.length > 0;
+  // One `+name` (the usual filter) is cut out of the topic from these two values, so a message
+  // does not read the filter's capture list (cold in the cache with many rules).
+  const only = filter.captures.length === 1 && !filter.captures[0]!.rest ? filter.captures[0] : undefined;
+  const onlyLevel = only ? only.level : -1;
+  const onlyName = only ? only.name : '';
   // Read per message; kept here so that a message does not also load the config object.
   const { maxBytes, payload: mode } = config;
   const broker = ctx.broker(config.broker, config.shareGroup);
@@ -26,7 +31,7 @@ export const mqttInRuntime = defineRuntime(mqttInNode, (config, ctx) => {
       );
       return;
     }
-    const captures = hasCaptures ? extractCaptures(filter, publish.topic) : NO_CAPTURES;
+    const captures = !hasCaptures ? NO_CAPTURES : onlyLevel >= 0 ? oneCapture(publish.topic, onlyLevel, onlyName) : extractCaptures(filter, publish.topic);
     const result = parsePayload(publish.payload, mode);
     if (!result.ok) {
       ctx.error(new Error(result.error), toMessage(publish, publish.payload, captures));
@@ -55,6 +60,20 @@ export const mqttInRuntime = defineRuntime(mqttInNode, (config, ctx) => {
     },
   };
 });
+
+/**
+ * `{ [name]: level `level` of `topic` }`, as extractCaptures gives for a filter whose one
+ * capture is that `+name` (the topic matched the filter, so the level exists). The name passed
+ * parseNamedFilter, which refuses `__proto__`, so plain assignment makes an own property.
+ */
+function oneCapture(topic: string, level: number, name: string): Record<string, string> {
+  let start = 0;
+  for (let i = 0; i < level; i++) start = topic.indexOf('/', start) + 1;
+  const end = topic.indexOf('/', start);
+  const out: Record<string, string> = {};
+  out[name] = topic.slice(start, end < 0 ? topic.length : end);
+  return out;
+}
 
 function toMessage(publish: IncomingPublish, payload: unknown, captures: Readonly<Record<string, string>>): Message {
   return { topic: publish.topic, payload, qos: publish.qos, retained: publish.retained, captures, sourceTopic: publish.topic, hops: 0 };

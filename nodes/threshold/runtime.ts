@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineRuntime, type NodeContext, type NodeInstance } from '../define-node.ts';
+import { defineRuntime, type NodeContext, type NodeInstance, type NodeStatus } from '../define-node.ts';
+import { StatusLater } from '../status-batch.ts';
 import { newMessage, type Message } from '../message.ts';
 import { readNumber } from '../value.ts';
 import { thresholdNode, type ThresholdConfig } from './definition.ts';
@@ -156,9 +157,27 @@ function create(config: ThresholdConfig, ctx: NodeContext): NodeInstance {
     return text ?? msg.sourceTopic;
   }
 
+  // The topic the status shows, drawn at most every STATUS_INTERVAL_MS (see status-batch.ts).
+  let shownEntry: Entry | undefined;
+  let shownLabel = '';
+  const status = new StatusLater(() => {
+    if (!closed && shownEntry) drawState(shownEntry, shownLabel);
+  });
+
+  function showNow(now: NodeStatus): void {
+    status.cancel();
+    ctx.status(now);
+  }
+
   function showState(entry: Entry, msg: Message): void {
+    shownEntry = entry;
+    shownLabel = label(msg);
+    status.changed();
+  }
+
+  function drawState(entry: Entry, shown: string): void {
     const { level, pending } = entry.state;
-    let text = `${level === undefined ? 'waiting' : LEVEL_TEXT[level]} · ${label(msg)}`;
+    let text = `${level === undefined ? 'waiting' : LEVEL_TEXT[level]} · ${shown}`;
     if (pending) {
       const seconds = Math.max(0, Math.ceil((pending.deadline - ctx.timers.now()) / 1000));
       text += ` · ${LEVEL_TEXT[pending.to]} in ${seconds} s`;
@@ -170,7 +189,7 @@ function create(config: ThresholdConfig, ctx: NodeContext): NodeInstance {
 
   function reject(reason: string, msg: Message): void {
     ctx.error(new Error(reason), msg);
-    ctx.status({ fill: 'red', text: reason });
+    showNow({ fill: 'red', text: reason });
   }
 
   function input(msg: Message): void {
@@ -183,7 +202,7 @@ function create(config: ThresholdConfig, ctx: NodeContext): NodeInstance {
       if (reading.kind === 'unavailable') {
         // Dropped with no effect at all: a value after this one compares with the state from before.
         ctx.unavailable(msg);
-        ctx.status({ fill: 'grey', text: `unavailable · ${label(msg)}` });
+        showNow({ fill: 'grey', text: `unavailable · ${label(msg)}` });
         return;
       }
       if (reading.kind === 'invalid') return reject(reading.reason, msg);
@@ -239,6 +258,7 @@ function create(config: ThresholdConfig, ctx: NodeContext): NodeInstance {
 
   function close(): void {
     closed = true;
+    status.cancel();
     for (const entry of topics.values()) stopTimer(entry);
   }
 

@@ -51,9 +51,17 @@ function compileStep(op: TransformOp, limits: ExpressionLimits): Step {
   switch (op.op) {
     case 'path': {
       const segments = parsePath(op.path);
+      const only = segments.length === 1 ? segments[0]! : undefined;
       return (msg) => {
-        if (msg.payload === UNAVAILABLE) return ok(msg, UNAVAILABLE);
-        const read = readPath(msg.payload, segments);
+        const payload = msg.payload;
+        if (payload === UNAVAILABLE) return ok(msg, UNAVAILABLE);
+        // One field of a plain object (the usual device report), read in place: what readPath
+        // gives for it, without its result object and segment array.
+        if (only !== undefined && typeof payload === 'object' && payload !== null && !Array.isArray(payload) && !(payload instanceof Uint8Array) && Object.hasOwn(payload, only)) {
+          const value = (payload as Record<string, unknown>)[only];
+          return ok(msg, value === null || value === undefined ? UNAVAILABLE : value);
+        }
+        const read = readPath(payload, segments);
         return read.ok ? ok(msg, read.value) : read;
       };
     }

@@ -3,6 +3,7 @@ import { UNAVAILABLE, type Message } from '../message.ts';
 import { ensureError } from '../errors.ts';
 import { transformNode } from './definition.ts';
 import { compileOps, type OpResult, type Transform } from './ops.ts';
+import { StatusLater } from '../status-batch.ts';
 
 /**
  * The transform node at run time: it only moves messages through the compiled ops and
@@ -34,16 +35,26 @@ export function createTransform(
   let waiting = 0;
   // The end of the chain of queued messages; undefined while nothing is in flight.
   let tail: Promise<void> | undefined;
+  // The value the status shows, drawn at most every STATUS_INTERVAL_MS (see status-batch.ts).
+  let shown: unknown;
+  const status = new StatusLater(() => {
+    if (!closed) ctx.status(statusOf(shown));
+  });
+  const showNow = (now: NodeStatus): void => {
+    status.cancel();
+    ctx.status(now);
+  };
 
   const deliver = (msg: Message, result: OpResult): void => {
     if (closed) return;
     if (!result.ok) {
       ctx.error(new Error(result.error), msg);
-      ctx.status({ fill: 'red', text: shorten(result.error, 60) });
+      showNow({ fill: 'red', text: shorten(result.error, 60) });
       return;
     }
     ctx.send(result.msg);
-    ctx.status(statusOf(result.msg.payload));
+    shown = result.msg.payload;
+    status.changed();
   };
 
   const run = (msg: Message): OpResult | Promise<OpResult> => {
@@ -82,7 +93,7 @@ export function createTransform(
       }
       if (waiting >= maxWaiting) {
         ctx.error(new Error(`transform is falling behind (${waiting} messages waiting); message dropped`), msg);
-        ctx.status({ fill: 'red', text: 'falling behind: dropping messages' });
+        showNow({ fill: 'red', text: 'falling behind: dropping messages' });
         return;
       }
       // One evaluation at a time, so each gets the whole time budget; once the node is
@@ -92,6 +103,7 @@ export function createTransform(
     // Stop sending; an evaluation already running is awaited (the runner bounds the wait).
     close(): Promise<void> | undefined {
       closed = true;
+      status.cancel();
       return tail;
     },
   };

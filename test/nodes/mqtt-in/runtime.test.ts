@@ -51,6 +51,21 @@ describe('mqtt-in runtime', () => {
     );
   });
 
+  test('captures at the first, a middle and the last level, several at once, and a #rest', () => {
+    const cases: [string, string, Record<string, string>][] = [
+      ['+site/temp', 'garden/temp', { site: 'garden' }],
+      ['home/+room/+sensor/state', 'home/attic/th1/state', { room: 'attic', sensor: 'th1' }],
+      ['home/+room', 'home/', { room: '' }],
+      ['z2m/#path', 'z2m/a/b/c', { path: 'a/b/c' }],
+      ['a/+x/#rest', 'a/b', { x: 'b', rest: '' }],
+    ];
+    for (const [filter, topic, captures] of cases) {
+      const t = setup({ topic: filter });
+      t.broker.deliver(topic, '1');
+      assert.deepEqual(t.rec.sent[0]?.msg.captures, captures, `${filter} on ${topic}`);
+    }
+  });
+
   test('device JSON with a bare nan reads as unavailable inside the object', () => {
     const t = setup({ topic: 'tele/+dev/SENSOR' });
     t.broker.deliver('tele/plug/SENSOR', '{"Temperature":nan}');

@@ -4,6 +4,7 @@ import { newMessage, type Message } from '../../../nodes/message.ts';
 import { thresholdNode } from '../../../nodes/threshold/definition.ts';
 import { thresholdRuntime } from '../../../nodes/threshold/runtime.ts';
 import { fakeContext, ManualClock } from '../../support/fake-context.ts';
+import { flushStatuses } from '../../../nodes/status-batch.ts';
 
 const SECOND = 1000;
 
@@ -52,6 +53,7 @@ describe('threshold `for`', () => {
     const waited = setup({ above: 25, for: 30 });
     waited.feed(26);
     assert.deepEqual(waited.rec.sent, []);
+    flushStatuses();
     assert.deepEqual(waited.rec.statuses.at(-1), { fill: 'yellow', text: 'waiting · kitchen · ON in 30 s' });
     waited.clock.advance(30 * SECOND);
     assert.deepEqual(waited.payloads(), ['ON']);

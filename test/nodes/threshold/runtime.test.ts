@@ -4,6 +4,7 @@ import { newMessage, UNAVAILABLE } from '../../../nodes/message.ts';
 import { thresholdNode } from '../../../nodes/threshold/definition.ts';
 import { thresholdRuntime } from '../../../nodes/threshold/runtime.ts';
 import { fakeContext } from '../../support/fake-context.ts';
+import { flushStatuses } from '../../../nodes/status-batch.ts';
 
 /** A threshold node on a fake context, fed as if by an mqtt-in on `home/+room/temperature`. */
 function setup(config: Record<string, unknown>) {
@@ -12,7 +13,11 @@ function setup(config: Record<string, unknown>) {
   const feed = (payload: unknown, room = 'kitchen') =>
     node.input!(newMessage({ topic: `home/${room}/temperature`, payload, captures: { room } }));
   const payloads = () => rec.sent.map((s) => s.msg.payload);
-  const lastStatus = () => rec.statuses.at(-1);
+  // Per-message statuses are drawn in batches (nodes/status-batch.ts); draw before looking.
+  const lastStatus = () => {
+    flushStatuses();
+    return rec.statuses.at(-1);
+  };
   return { node, clock, rec, feed, payloads, lastStatus };
 }
 
@@ -166,10 +171,25 @@ describe('threshold runtime: status and memory', () => {
     assert.deepEqual(t.lastStatus(), { fill: 'green', text: 'ON · bedroom (2 ON / 2 topics)' });
   });
 
+  test('a burst of values draws one status, the latest; a node closed meanwhile draws none', () => {
+    const t = setup({ above: 25 });
+    flushStatuses();
+    const before = t.rec.statuses.length;
+    for (const v of [20, 27, 21, 28]) t.feed(v, 'kitchen');
+    assert.equal(t.rec.statuses.length, before, 'nothing drawn per message');
+    assert.deepEqual(t.lastStatus(), { fill: 'green', text: 'ON · kitchen' });
+    assert.equal(t.rec.statuses.length, before + 1);
+    t.feed(20, 'kitchen');
+    t.node.close!();
+    flushStatuses();
+    assert.equal(t.rec.statuses.length, before + 1);
+  });
+
   test('without captures the status names the source topic', () => {
     const { ctx, rec } = fakeContext();
     const node = thresholdRuntime.create(thresholdNode.config.parse({ above: 25 }), ctx);
     node.input!(newMessage({ topic: 'shellies/shellyht-208500/sensor/temperature', payload: '21.50' }));
+    flushStatuses();
     assert.deepEqual(rec.statuses.at(-1), { fill: 'blue', text: 'OFF · shellies/shellyht-208500/sensor/temperature' });
   });
 

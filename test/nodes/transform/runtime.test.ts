@@ -7,6 +7,7 @@ import { compileOps, type OpResult, type Transform } from '../../../nodes/transf
 import { createTransform, transformRuntime } from '../../../nodes/transform/runtime.ts';
 import { newMessage, UNAVAILABLE, type Message } from '../../../nodes/message.ts';
 import type { NodeContext } from '../../../nodes/define-node.ts';
+import { flushStatuses } from '../../../nodes/status-batch.ts';
 
 function start(ops: unknown[]) {
   const { ctx, rec } = fakeContext();
@@ -53,6 +54,9 @@ test('a synchronous transform sends at once and shows the value', () => {
   assert.equal(out.msg.payload, 42);
   assert.equal(out.msg.topic, 'tele/plug001/SENSOR');
   assert.deepEqual(out.msg.captures, { dev: 'plug001' });
+  // Value statuses are drawn in batches (nodes/status-batch.ts): none yet, the value once drawn.
+  assert.equal(rec.statuses.length, 0);
+  flushStatuses();
   assert.deepEqual(rec.statuses.at(-1), { fill: 'green', text: '42' });
 });
 
@@ -72,14 +76,28 @@ test('an unavailable value is forwarded with a grey status', () => {
   const { rec, input } = start([{ op: 'path', path: 'SI7021-02.Temperature' }, { op: 'round', decimals: 1 }]);
   input({ 'SI7021-02': { Temperature: UNAVAILABLE } });
   assert.equal(rec.sent[0]!.msg.payload, UNAVAILABLE);
+  flushStatuses();
   assert.deepEqual(rec.statuses.at(-1), { fill: 'grey', text: 'unavailable' });
   // Forwarded, not dropped: the node that drops it counts it.
   assert.equal(rec.unavailable.length, 0);
 });
 
+test('the status shows the last of many values, and an error at once over a waiting value', () => {
+  const { rec, input } = start([{ op: 'path', path: 'v' }]);
+  for (const v of [1, 2, 3]) input({ v });
+  flushStatuses();
+  assert.deepEqual(rec.statuses, [{ fill: 'green', text: '3' }]);
+  input({ v: 4 });
+  input({});
+  assert.equal(rec.statuses.at(-1)!.fill, 'red');
+  flushStatuses();
+  assert.equal(rec.statuses.at(-1)!.fill, 'red', 'the waiting value does not paint over the newer error');
+});
+
 test('long values are shortened in the status', () => {
   const { rec, input } = start([{ op: 'set', value: { message: 'x'.repeat(100) } }]);
   input(1);
+  flushStatuses();
   assert.ok(rec.statuses.at(-1)!.text.length <= 32);
   assert.ok(rec.statuses.at(-1)!.text.endsWith('…'));
 });
@@ -123,6 +141,7 @@ test('an endless expression times out and the next message still goes through', 
   await settle(rec, 2);
   assert.match(rec.errors[0]!.error.message, /timeout after 50 milliseconds/);
   assert.equal(rec.sent[0]!.msg.payload, 42);
+  flushStatuses();
   assert.deepEqual(rec.statuses.at(-1), { fill: 'green', text: '42' });
 });
 

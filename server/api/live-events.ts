@@ -67,8 +67,14 @@ export function attachLiveEvents(io: LiveServer, runtime: FlowRuntime, options: 
   };
   io.on('connection', onConnection);
 
+  // socket.io encodes a broadcast before it looks for receivers: with no editor open, per-message
+  // events (status, errors, debug) are skipped here. An editor that connects gets the current
+  // statuses and counters in its snapshot.
+  const nobodyListens = () => io.engine.clientsCount === 0;
+
   const unsubscribe = [
     engine.events.on('status', ({ nodeId, status }) => {
+      if (nobodyListens()) return;
       if (statusSent.has(nodeId)) {
         statusHeld.set(nodeId, status);
         return;
@@ -76,7 +82,9 @@ export function attachLiveEvents(io: LiveServer, runtime: FlowRuntime, options: 
       statusSent.add(nodeId);
       io.emit('status', { nodeId, status });
     }),
-    engine.events.on('node-error', (event) => io.emit('node-error', event)),
+    engine.events.on('node-error', (event) => {
+      if (!nobodyListens()) io.emit('node-error', event);
+    }),
     engine.events.on('deployed', (event) => {
       // Forget brokers the new flow no longer uses, so the map does not grow over deploys.
       const inUse = new Set(pool.stats().map((s) => s.brokerId));
@@ -88,6 +96,7 @@ export function attachLiveEvents(io: LiveServer, runtime: FlowRuntime, options: 
       io.emit('broker-state', event);
     }),
     engine.events.on('debug', (event) => {
+      if (nobodyListens()) return;
       const decision = limiter.offer(event.nodeId, Date.now());
       if (!decision.send) return;
       io.emit('debug', {
@@ -112,7 +121,7 @@ export function attachLiveEvents(io: LiveServer, runtime: FlowRuntime, options: 
 
   const sendCounters = () => {
     // Nobody to tell: skip the copy; whoever connects gets the counters in the snapshot.
-    if (io.engine.clientsCount === 0) return;
+    if (nobodyListens()) return;
     const now = engine.counters();
     const changed: Record<string, NodeCounters> = {};
     let any = false;

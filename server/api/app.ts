@@ -5,7 +5,7 @@ import { NotFoundError } from '../app/http-errors.ts';
 import type { Logger } from '../log.ts';
 import type { CredentialStore } from '../storage/credential-store.ts';
 import type { AuthService } from './auth.ts';
-import { authRoutes, requireAuth } from './auth.ts';
+import { authRoutes, isAuthorized, requireAuth } from './auth.ts';
 import { errorMiddleware } from './error-middleware.ts';
 import { editorFiles } from './editor-files.ts';
 import { metricsHandler } from './metrics.ts';
@@ -59,7 +59,7 @@ export function createApp(options: AppOptions): Express {
   app.use('/api', api);
 
   if (existsSync(options.editorDir)) {
-    app.use(...editorFiles(options.editorDir));
+    app.use(...editorFiles(options.editorDir, (req) => isAuthorized(auth, req)));
   } else {
     // Until the editor bundle is built, the root says what is running and where the API is.
     app.get('/', (_req, res) => {

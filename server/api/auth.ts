@@ -229,6 +229,11 @@ export function authRoutes(auth: AuthService | undefined): Router {
   return router;
 }
 
+/** Whether `req` may use the API: no login is set up, or it carries a valid session. */
+export function isAuthorized(auth: AuthService | undefined, req: Request): boolean {
+  return !auth || authenticate(auth, req) !== undefined;
+}
+
 /** Let requests with a valid session cookie or `Authorization: Bearer` token through; 401 otherwise. Passes everything when auth is off. */
 export function requireAuth(auth: AuthService | undefined): RequestHandler {
   return (req, res, next) => {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import express, { type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 
 /** Files the editor build also writes as `.br` and `.gz` (editor/build.ts, COMPRESSED_FILES). */
 const PRECOMPRESSED = new Set(['/app.js', '/app.css']);
@@ -11,11 +12,26 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /**
+ * Tells the browser to fetch the flow while it is still loading the bundle. The editor asks for
+ * `/api/flows` the same way as soon as it runs (editor/src/lib/boot.ts) and gets this reply.
+ */
+const PRELOAD_FLOWS = '<link rel="preload" href="/api/flows" as="fetch" crossorigin="anonymous" />';
+
+/**
  * The editor's static files. The bundle goes out brotli- or gzip-compressed when the browser
  * takes it: made once by the build, so serving costs nothing (the 930 KB app.js is ~270 KB as
- * brotli, which matters to a tablet on Wi-Fi talking to a Raspberry Pi).
+ * brotli, which matters to a tablet on Wi-Fi talking to a Raspberry Pi). The page asks the
+ * browser to preload the flow when `mayReadFlows(req)` (no login needed, or logged in), so the
+ * request and the bundle's download overlap; otherwise the preload would be a refused request.
  */
-export function editorFiles(dir: string): RequestHandler[] {
+export function editorFiles(dir: string, mayReadFlows: (req: Request) => boolean): RequestHandler[] {
+  const page: RequestHandler = (req, res, next) => {
+    if (req.method !== 'GET' || (req.path !== '/' && req.path !== '/index.html')) return next();
+    readFile(join(dir, 'index.html'), 'utf8').then((html) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.type('html').send(mayReadFlows(req) ? html.replace('</head>', `    ${PRELOAD_FLOWS}\n  </head>`) : html);
+    }, next);
+  };
   const pickCompressed: RequestHandler = (req, res, next) => {
     const path = req.path;
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !PRECOMPRESSED.has(path)) return next();
@@ -31,5 +47,5 @@ export function editorFiles(dir: string): RequestHandler[] {
     res.setHeader('Content-Type', CONTENT_TYPES[extname(path)]!);
     next();
   };
-  return [pickCompressed, express.static(dir, { index: 'index.html', maxAge: '1h' })];
+  return [page, pickCompressed, express.static(dir, { index: 'index.html', maxAge: '1h' })];
 }

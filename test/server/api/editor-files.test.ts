@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
+import bcrypt from 'bcryptjs';
+import { cookieFrom, http } from '../../support/http.ts';
 import { startTestServer, type TestServer } from '../../support/test-server.ts';
 
 const SCRIPT = `console.log(${JSON.stringify('topicflow '.repeat(2000))});\n`;
@@ -13,7 +15,7 @@ let dir: string;
 let server: TestServer;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'topicflow-editor-files-'));
-  await writeFile(join(dir, 'index.html'), '<!doctype html><title>topicflow</title>');
+  await writeFile(join(dir, 'index.html'), '<!doctype html><html><head><title>topicflow</title></head><body></body></html>');
   await writeFile(join(dir, 'app.js'), SCRIPT);
   await writeFile(join(dir, 'app.js.br'), brotliCompressSync(SCRIPT));
   await writeFile(join(dir, 'app.js.gz'), gzipSync(SCRIPT));
@@ -65,5 +67,38 @@ describe("the editor's files", () => {
   it('the compressed copies are not reachable under other names than their own', async () => {
     const missing = await get('/app.mjs', 'br');
     assert.equal(missing.status, 404);
+  });
+});
+
+const PRELOAD = '<link rel="preload" href="/api/flows" as="fetch" crossorigin="anonymous" />';
+
+describe('the editor page', () => {
+  it('asks the browser to fetch the flow while the bundle loads, when no login is needed', async () => {
+    const page = await http(`${server.server.url}/`);
+    assert.equal(page.status, 200);
+    assert.ok(page.text.includes(`${PRELOAD}\n  </head>`), page.text);
+    assert.equal((await http(`${server.server.url}/index.html`)).text, page.text);
+    // The preloaded reply is the flow itself.
+    assert.equal((await http(`${server.server.url}/api/flows`)).status, 200);
+  });
+
+  it('with a login, only for a request that is logged in (a preload would be a refused request)', async () => {
+    const password = 'correct horse battery';
+    const secured = await startTestServer({
+      editorDir: dir,
+      env: { TOPICFLOW_ADMIN_USER: 'admin', TOPICFLOW_ADMIN_HASH: bcrypt.hashSync(password, 4) },
+    });
+    try {
+      const anonymous = await http(`${secured.server.url}/`);
+      assert.equal(anonymous.status, 200);
+      assert.ok(!anonymous.text.includes('rel="preload"'), anonymous.text);
+      const login = await http(`${secured.server.url}/api/login`, { method: 'POST', body: { username: 'admin', password } });
+      const cookie = cookieFrom(login, 'topicflow_session');
+      assert.ok(cookie, 'login sets the session cookie');
+      const loggedIn = await http(`${secured.server.url}/`, { headers: { cookie } });
+      assert.ok(loggedIn.text.includes(PRELOAD), loggedIn.text);
+    } finally {
+      await secured.close();
+    }
   });
 });

@@ -1,11 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Socket } from 'socket.io';
 import { z } from 'zod';
-import { dotted } from '../../nodes/document/validate.ts';
-import { OperationalError, UserInputError } from '../../nodes/errors.ts';
+import { UserInputError } from '../../nodes/errors.ts';
 import { AuthError } from '../app/http-errors.ts';
 import { parseBody } from './request-schemas.ts';
 import { crossSiteReason } from './security.ts';
@@ -41,7 +38,7 @@ interface Session {
 
 /** Clients whose failures are remembered; beyond it the oldest entry is forgotten. */
 const MAX_TRACKED_CLIENTS = 10_000;
-const BCRYPT_HASH = /^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
+export const BCRYPT_HASH = /^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
 const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
 
 /** The admin login: password check with a per-client rate limit, and in-memory session tokens. */
@@ -139,55 +136,8 @@ export class AuthService {
   }
 }
 
-/**
- * The admin login, from `TOPICFLOW_ADMIN_USER` + `TOPICFLOW_ADMIN_HASH`, else from the
- * `admin` entry of `<dataDir>/settings.json`; undefined when neither is set (auth off).
- * Throws UserInputError for half a login, a malformed file or a hash that is not bcrypt.
- */
-export async function loadAuth(dataDir: string, env: NodeJS.ProcessEnv): Promise<AuthService | undefined> {
-  const user = env['TOPICFLOW_ADMIN_USER'] || undefined;
-  const hash = env['TOPICFLOW_ADMIN_HASH'] || undefined;
-  if (user || hash) {
-    if (!user || !hash) throw new UserInputError('set both TOPICFLOW_ADMIN_USER and TOPICFLOW_ADMIN_HASH, or neither');
-    if (!BCRYPT_HASH.test(hash)) throw new UserInputError(notBcrypt('TOPICFLOW_ADMIN_HASH'));
-    return new AuthService({ user, hash });
-  }
-  const admin = await readSettingsAdmin(join(dataDir, 'settings.json'));
-  return admin ? new AuthService(admin) : undefined;
-}
-
-const settingsSchema = z.looseObject({
-  admin: z
-    .object({
-      user: z.string().min(1, 'must name the admin user').max(200),
-      hash: z.string().regex(BCRYPT_HASH, 'must be a bcrypt hash ($2b$12$… , 60 characters); make one with `topicflow hash-password`'),
-    })
-    .optional(),
-});
-
-async function readSettingsAdmin(file: string): Promise<{ user: string; hash: string } | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new OperationalError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UserInputError(`${file} is not valid JSON: ${(error as Error).message}`);
-  }
-  const result = settingsSchema.safeParse(json);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => ({ code: 'settings.invalid', path: dotted(i.path), message: `${dotted(i.path) || 'settings'}: ${i.message}` }));
-    throw new UserInputError(`${file}: ${problems.map((p) => p.message).join('; ')}`, problems);
-  }
-  return result.data.admin;
-}
-
-function notBcrypt(what: string): string {
+/** The message for a hash that is not bcrypt, naming where it came from. */
+export function notBcrypt(what: string): string {
   return `${what} is not a bcrypt hash: it should look like $2b$12$ followed by 53 characters. Make one with \`topicflow hash-password\`, and put it in single quotes in a shell so the $ signs survive.`;
 }
 

@@ -29,6 +29,7 @@ const SOURCE_DIRS = ['server', 'nodes', 'editor'];
 const BUNDLED_PACKAGES: ReadonlySet<string> = new Set(['mqtt', 'zod', 'jsonata']);
 /** Bundled CommonJS packages (mqtt) call require() for Node's modules; an ES module has no require of its own. */
 const REQUIRE_SHIM = "import { createRequire as __topicflowCreateRequire } from 'node:module'; const require = __topicflowCreateRequire(import.meta.url);";
+const DEPENDENCY_FILES = ['package.json', 'package-lock.json'];
 const OLD_BUILD_MS = 10 * 60_000;
 const BUILD_OUTPUTS = [`${SERVER_DIST_DIR}/`, 'editor/dist/'];
 
@@ -91,6 +92,11 @@ export async function buildServer(root = ROOT): Promise<ServerBuildReport> {
     if (!seen) throw new Error(`${input} is outside the folders the build watches (${SOURCE_DIRS.join(', ')})`);
     inputs[input] = seen;
   }
+  // The bundled packages come from node_modules: a changed lock file means they may have changed.
+  for (const file of DEPENDENCY_FILES) {
+    const seen = before.get(file);
+    if (seen) inputs[file] = seen;
+  }
   const manifest: BuildManifest = { entry: `${folder}/${basename(entry)}`, inputs };
   const temp = join(dist, `${MANIFEST_FILE}.${process.pid}.tmp`);
   writeFileSync(temp, `${JSON.stringify(manifest, null, 1)}\n`);
@@ -109,6 +115,10 @@ function statSources(root: string): Map<string, { mtimeMs: number; size: number 
       const stat = statSync(join(root, path));
       if (stat.isFile()) out.set(path, { mtimeMs: stat.mtimeMs, size: stat.size });
     }
+  }
+  for (const file of DEPENDENCY_FILES) {
+    const stat = statSync(join(root, file), { throwIfNoEntry: false });
+    if (stat) out.set(file, { mtimeMs: stat.mtimeMs, size: stat.size });
   }
   return out;
 }

@@ -9,7 +9,8 @@ import { mqttOutNode } from './definition.ts';
 
 export const mqttOutRuntime = defineRuntime(mqttOutNode, (config, ctx) => {
   const parts = parseTemplate(config.topic);
-  const staticTopic = parts.every((p) => 'text' in p) ? config.topic : undefined;
+  // A topic without fields is its text with `{{` and `}}` read as braces, not the raw config.
+  const staticTopic = parts.every((p) => 'text' in p) ? parts.map((p) => ('text' in p ? p.text : '')).join('') : undefined;
   const broker = ctx.broker(config.broker);
   const options = { qos: config.qos, retain: config.retain };
   const json = config.format === 'json';

@@ -55,6 +55,14 @@ describe('mqtt-out runtime', () => {
     assert.deepEqual(t.rec.errors, []);
   });
 
+  test('doubled braces are literal braces, with or without fields in the topic', () => {
+    const t = setup({ topic: 'lights/{{all}}/set' });
+    t.node.input!(room('kitchen', 'ON'));
+    const u = setup({ topic: '{room}/{{x}}' });
+    u.node.input!(room('kitchen', 'ON'));
+    assert.deepEqual([t.published[0]?.topic, u.published[0]?.topic], ['lights/{all}/set', 'kitchen/{x}']);
+  });
+
   test('templates with the field first, last, alone or twice, and message fields', () => {
     const cases: [string, string][] = [
       ['{room}/fan', 'kitchen/fan'],

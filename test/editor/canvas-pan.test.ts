@@ -5,13 +5,11 @@
  * without the shield, so the next scroll still reaches the canvas.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startAedes, type TestBroker } from '../support/brokers.ts';
 import { useBrowser, type PageElement, type PageWindow } from '../support/browser.ts';
 import { suiteNeeds } from '../support/requirements.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { allNodes, assertEventually, centre, exampleFlow, node, pane, putFlows } from './ui.ts';
+import { allNodes, assertEventually, centre, node, pane, useExampleServer } from './ui.ts';
 
 const SUITE = 'editor: panning the canvas';
 
@@ -43,21 +41,11 @@ async function emptySpot(page: Page): Promise<{ x: number; y: number }> {
 
 describe(SUITE, suiteNeeds('chromium', SUITE), () => {
   const browser = useBrowser('canvas-pan');
-  let t: TestServer;
-  let broker: TestBroker;
-  before(async () => {
-    broker = await startAedes();
-    t = await startTestServer({ connectTimeoutMs: 3000 });
-    await putFlows(t, await exampleFlow('zigbee-temperature-fan.json', broker.url));
-  });
-  after(async () => {
-    await t?.close();
-    await broker?.stop();
-  });
+  const example = useExampleServer('zigbee-temperature-fan.json');
 
   for (const button of ['middle', 'right'] as const) {
     it(`a ${button}-button drag moves the flow under a shield, and the nodes take the mouse again after it`, async (ctx) => {
-      const { page } = await browser.open(ctx, t.server.url);
+      const { page } = await browser.open(ctx, example.server().server.url);
       await assertEventually(async () => (await allNodes(page).count()) === 5, 'the example flow is on the canvas');
       const start = await emptySpot(page);
       const before = await panOffset(page);
@@ -79,7 +67,7 @@ describe(SUITE, suiteNeeds('chromium', SUITE), () => {
   }
 
   it('a press that does not move the flow leaves no shield behind', async (ctx) => {
-    const { page } = await browser.open(ctx, t.server.url);
+    const { page } = await browser.open(ctx, example.server().server.url);
     await assertEventually(async () => (await allNodes(page).count()) === 5, 'the example flow is on the canvas');
     const start = await emptySpot(page);
     await page.mouse.move(start.x, start.y);
@@ -91,7 +79,7 @@ describe(SUITE, suiteNeeds('chromium', SUITE), () => {
   });
 
   it('a scroll pans without the shield, and the next scroll still reaches the canvas', async (ctx) => {
-    const { page } = await browser.open(ctx, t.server.url);
+    const { page } = await browser.open(ctx, example.server().server.url);
     await assertEventually(async () => (await allNodes(page).count()) === 5, 'the example flow is on the canvas');
     const start = await emptySpot(page);
     await page.mouse.move(start.x, start.y);

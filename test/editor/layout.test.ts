@@ -4,13 +4,11 @@
  * usable (a palette drop works, a selected node's form is reachable).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { startAedes, type TestBroker } from '../support/brokers.ts';
 import { DESKTOP, TABLET, useBrowser, type PageElement, type PageWindow } from '../support/browser.ts';
 import { suiteNeeds } from '../support/requirements.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { allNodes, assertEventually, configPanel, deployButton, dragFromPalette, exampleFlow, node, paletteItem, pane, putFlows, selectNode, sidebarTab } from './ui.ts';
+import { allNodes, assertEventually, configPanel, deployButton, dragFromPalette, node, paletteItem, pane, selectNode, sidebarTab, useExampleServer } from './ui.ts';
 
 const SUITE = 'editor: layout at laptop and tablet sizes';
 
@@ -44,21 +42,11 @@ async function assertReachable(page: Page, locator: Locator, what: string): Prom
 
 describe(SUITE, suiteNeeds('chromium', SUITE), () => {
   const browser = useBrowser('layout');
-  let t: TestServer;
-  let broker: TestBroker;
-  before(async () => {
-    broker = await startAedes();
-    t = await startTestServer({ connectTimeoutMs: 3000 });
-    await putFlows(t, await exampleFlow('zigbee-temperature-fan.json', broker.url));
-  });
-  after(async () => {
-    await t?.close();
-    await broker?.stop();
-  });
+  const example = useExampleServer('zigbee-temperature-fan.json');
 
   for (const [label, viewport] of [['laptop-1280x800', DESKTOP], ['tablet-820x1180', TABLET]] as const) {
     it(`palette, canvas, sidebar and deploy are usable at ${viewport.width}×${viewport.height}`, async (ctx) => {
-      const ui = await browser.open(ctx, t.server.url, { viewport });
+      const ui = await browser.open(ctx, example.server().server.url, { viewport });
       const { page } = ui;
       await assertEventually(async () => (await allNodes(page).count()) === 5, 'the example flow is on the canvas');
 

@@ -8,9 +8,11 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
+import { startAedes, type TestBroker } from '../support/brokers.ts';
 import { ROOT, type PageElement } from '../support/browser.ts';
-import type { TestServer } from '../support/test-server.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 export const node = (page: Page, id: string): Locator => page.locator(`.react-flow__node[data-id="${id}"]`);
 export const allNodes = (page: Page): Locator => page.locator('.react-flow__node');
@@ -253,4 +255,28 @@ export function injectThresholdDebug(name = 'Test flow') {
 /** `text` as a regular expression matching itself. */
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * For one suite: an aedes broker and a server running the example flow `file` on it, started
+ * before the suite's tests and stopped after them. Read `server()` inside a test.
+ */
+export function useExampleServer(file: string): { server(): TestServer } {
+  let t: TestServer | undefined;
+  let broker: TestBroker | undefined;
+  before(async () => {
+    broker = await startAedes();
+    t = await startTestServer({ connectTimeoutMs: 3000 });
+    await putFlows(t, await exampleFlow(file, broker.url));
+  });
+  after(async () => {
+    await t?.close();
+    await broker?.stop();
+  });
+  return {
+    server() {
+      if (!t) throw new Error('useExampleServer: the server starts in the suite\'s before hook');
+      return t;
+    },
+  };
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { encodePayload, parseLenientJson, parsePayload, PAYLOAD_MODES, type PayloadMode } from '../../nodes/payload.ts';
+import { parseLenientJson } from '../../nodes/lenient-json.ts';
+import { encodePayload, parsePayload, PAYLOAD_MODES, type PayloadMode } from '../../nodes/payload.ts';
 import { UNAVAILABLE } from '../../nodes/message.ts';
 
 const U = UNAVAILABLE;

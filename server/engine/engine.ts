@@ -14,6 +14,7 @@ import { BrokerJson, nodeHash } from './node-hash.ts';
 import type { RunningNode } from './running-node.ts';
 import { stableJson } from '../../nodes/stable-json.ts';
 import { TypedEmitter } from './typed-emitter.ts';
+import { waitAtMost } from '../wait-at-most.ts';
 
 /** A message that has passed this many nodes is caught in a loop and is stopped. */
 export const MAX_HOPS = 1000;
@@ -244,14 +245,7 @@ export class Engine {
     node.closed = true;
     try {
       const closing = node.instance.close?.();
-      if (closing) {
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
-        });
-        await Promise.race([closing, timeout]);
-        clearTimeout(timer);
-      }
+      if (closing) await waitAtMost(closing, CLOSE_TIMEOUT_MS);
     } catch (error) {
       this.reportError(node, error);
     } finally {

@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Aedes, AuthenticateError } from 'aedes';
 import { OperationalError } from '../../nodes/errors.ts';
+import { waitAtMost } from '../wait-at-most.ts';
 
 /** How to run the embedded broker; every field has a safe default. */
 export interface EmbeddedBrokerOptions {
@@ -184,13 +185,7 @@ async function shutdown(server: ReturnType<typeof createServer>, sockets: Set<So
   // aedes.close() ends its clients politely; destroying the sockets too makes sure a peer
   // that never answers (or never sent CONNECT) cannot hold close() open.
   for (const socket of sockets) socket.destroy();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
-    timer.unref();
-  });
-  await Promise.race([Promise.all([serverClosed, aedesClosed]), deadline]);
-  clearTimeout(timer);
+  await waitAtMost(Promise.all([serverClosed, aedesClosed]), CLOSE_TIMEOUT_MS);
 }
 
 function closeAedes(aedes: Aedes): Promise<void> {

@@ -12,12 +12,13 @@
  * is written again from it.
  */
 import { unlinkSync } from 'node:fs';
-import { mkdir, readdir, unlink } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deepFreeze } from '../../nodes/document/json-value.ts';
 import { OperationalError, UserInputError, ensureError } from '../../nodes/errors.ts';
 import { readJsonFile, removeStaleTempFiles, setAside, writeFileAtomic, writeFileAtomicSync } from './atomic-file.ts';
-import { REVISION_NAME, StoredDocument, isRecord, nodeCountOf, revisionFileName, revisionId, withDocument } from './flow-store-format.ts';
+import { StoredDocument, isRecord, nodeCountOf, revisionFileName, revisionId, withDocument } from './flow-store-format.ts';
+import { scanRevisions, type ReadableRevision, type Revision, type RevisionInfo } from './revision-scan.ts';
 
 export { revisionId };
 
@@ -33,14 +34,6 @@ export interface CurrentFlow {
   readonly rev: string;
   readonly savedAt: string;
   readonly document: unknown;
-}
-
-/** One entry of the history, as the rollback list shows it. */
-export interface RevisionInfo {
-  readonly rev: string;
-  readonly savedAt: string;
-  readonly note?: string;
-  readonly nodeCount: number;
 }
 
 /** What `save` may be told besides the document. */
@@ -63,11 +56,6 @@ export class StaleRevisionError extends UserInputError {
   }
 }
 
-interface Revision extends RevisionInfo {
-  readonly seq: number;
-  readonly file: string;
-}
-
 interface Current {
   readonly rev: string;
   readonly seq: number;
@@ -85,7 +73,7 @@ export class FlowStore {
   #current: Current | undefined;
   #nextSeq = 1;
   /** The newest revision that parsed at open, document included: what a broken current.json falls back to. */
-  #fallback: (CurrentFlow & { readonly seq: number }) | undefined;
+  #fallback: ReadableRevision | undefined;
   /** The tail of the save queue: each save starts when the one before it has settled. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -110,7 +98,10 @@ export class FlowStore {
       await mkdir(store.#revisionsDir, { recursive: true, mode: 0o700 });
       await removeStaleTempFiles(store.#dir);
       await removeStaleTempFiles(store.#revisionsDir);
-      await store.#scanRevisions();
+      const scanned = await scanRevisions(store.#revisionsDir, store.#warn);
+      store.#revisions = scanned.revisions;
+      store.#nextSeq = scanned.nextSeq;
+      store.#fallback = scanned.newest;
       await store.#loadCurrent();
       store.#prune();
       store.#fallback = undefined;
@@ -203,33 +194,6 @@ export class FlowStore {
     this.#revisions.push({ rev, seq, savedAt, note, nodeCount, file });
     this.#prune();
     return rev;
-  }
-
-  /** Reads every revision file's metadata; damaged ones are set aside with a warning. */
-  async #scanRevisions(): Promise<void> {
-    const found: Revision[] = [];
-    for (const file of await readdir(this.#revisionsDir)) {
-      const match = REVISION_NAME.exec(file);
-      if (!match) continue;
-      const seq = Number(match[1]);
-      const rev = match[2]!;
-      this.#nextSeq = Math.max(this.#nextSeq, seq + 1);
-      const path = join(this.#revisionsDir, file);
-      const read = await readJsonFile(path);
-      if (!read.ok && read.reason === 'missing') continue;
-      const value = read.ok ? read.value : undefined;
-      const savedAt = isRecord(value) ? value['savedAt'] : undefined;
-      if (!isRecord(value) || value['rev'] !== rev || value['seq'] !== seq || !('document' in value) || typeof savedAt !== 'string') {
-        const reason = read.ok ? 'its content does not match its name' : read.error.message;
-        const aside = await setAside(path);
-        this.#warn(`flow store: skipping damaged revision file ${path} (${reason}); ${aside}`);
-        continue;
-      }
-      const note = typeof value['note'] === 'string' ? value['note'] : undefined;
-      found.push({ rev, seq, savedAt, note, nodeCount: nodeCountOf(value['document']), file });
-      if (seq > (this.#fallback?.seq ?? 0)) this.#fallback = { rev, seq, savedAt, document: value['document'] };
-    }
-    this.#revisions = found.sort((a, b) => a.seq - b.seq);
   }
 
   async #loadCurrent(): Promise<void> {

@@ -68,3 +68,39 @@ export interface EditorState extends Snapshot {
   setPanelOpen(open: boolean): void;
 }
 
+/** Server state before the first reply. */
+export const emptyServer = (): ServerState => ({
+  rev: null,
+  deployedNodes: {},
+  deployedDocument: '',
+  deployState: 'idle',
+  nodeProblems: {},
+  otherProblems: [],
+  warnings: [],
+  acceptedWarnings: [],
+  credentials: {},
+});
+
+/** Live state before the socket connects. */
+export const emptyLive = (): LiveState => ({
+  statuses: {},
+  counters: {},
+  brokerStates: {},
+  debug: [],
+  debugDropped: 0,
+  debugPaused: false,
+  pulses: {},
+  connected: false,
+});
+
+/** The part of the state that undo and redo bring back. */
+export function snapshotOf(state: Snapshot): Snapshot {
+  return { nodes: state.nodes, edges: state.edges, brokers: state.brokers, tabs: state.tabs, meta: state.meta };
+}
+
+/** State after an undo or redo put `snapshot` back: the view must point at things that exist. */
+export function restore(state: EditorState, snapshot: Snapshot, history: History): Partial<EditorState> {
+  const activeTab = snapshot.tabs.some((t) => t.id === state.activeTab) ? state.activeTab : snapshot.tabs[0]!.id;
+  const selectedNodeId = state.selectedNodeId && snapshot.nodes.some((n) => n.id === state.selectedNodeId) ? state.selectedNodeId : undefined;
+  return { ...snapshot, history, activeTab, selectedNodeId };
+}

@@ -7,44 +7,10 @@ import { DEFAULT_TAB, defaultConfig, edgeId, freshId, fromDocument, nodeFingerpr
 import { record, redo, undo, type History } from './history.ts';
 import { documentActions } from './document-actions.ts';
 import { documentFingerprints, documentJson } from './pending-changes.ts';
-import type { EditorState } from './editor-state.ts';
-import type { EditorEdge, EditorNode, FlowTab, LiveState, ServerState, Snapshot } from './types.ts';
+import { emptyLive, emptyServer, restore, snapshotOf, type EditorState } from './editor-state.ts';
+import type { EditorEdge, EditorNode, FlowTab, Snapshot } from './types.ts';
 
 export type { EditorState };
-
-const emptyServer = (): ServerState => ({
-  rev: null,
-  deployedNodes: {},
-  deployedDocument: '',
-  deployState: 'idle',
-  nodeProblems: {},
-  otherProblems: [],
-  warnings: [],
-  acceptedWarnings: [],
-  credentials: {},
-});
-
-const emptyLive = (): LiveState => ({
-  statuses: {},
-  counters: {},
-  brokerStates: {},
-  debug: [],
-  debugDropped: 0,
-  debugPaused: false,
-  pulses: {},
-  connected: false,
-});
-
-function snapshotOf(state: Snapshot): Snapshot {
-  return { nodes: state.nodes, edges: state.edges, brokers: state.brokers, tabs: state.tabs, meta: state.meta };
-}
-
-/** State after an undo or redo put `snapshot` back: the view must point at things that exist. */
-function restore(state: EditorState, snapshot: Snapshot, history: History): Partial<EditorState> {
-  const activeTab = snapshot.tabs.some((t) => t.id === state.activeTab) ? state.activeTab : snapshot.tabs[0]!.id;
-  const selectedNodeId = state.selectedNodeId && snapshot.nodes.some((n) => n.id === state.selectedNodeId) ? state.selectedNodeId : undefined;
-  return { ...snapshot, history, activeTab, selectedNodeId };
-}
 
 /** A stable key of a warning, to recognise one the user already accepted. */
 export function warningKey(w: Problem): string {

@@ -5,7 +5,7 @@
  * without the shield, so the next scroll still reaches the canvas.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import { useBrowser, type PageElement, type PageWindow } from '../support/browser.ts';
 import { suiteNeeds } from '../support/requirements.ts';
@@ -42,11 +42,16 @@ async function emptySpot(page: Page): Promise<{ x: number; y: number }> {
 describe(SUITE, suiteNeeds('chromium', SUITE), () => {
   const browser = useBrowser('canvas-pan');
   const example = useExampleServer('zigbee-temperature-fan.json');
+  /** The editor on the example flow, once its five nodes are on the canvas. */
+  const openExample = async (ctx: TestContext): Promise<Page> => {
+    const { page } = await browser.open(ctx, example.server().server.url);
+    await assertEventually(async () => (await allNodes(page).count()) === 5, 'the example flow is on the canvas');
+    return page;
+  };
 
   for (const button of ['middle', 'right'] as const) {
     it(`a ${button}-button drag moves the flow under a shield, and the nodes take the mouse again after it`, async (ctx) => {
-      const { page } = await browser.open(ctx, example.server().server.url);
-      await assertEventually(async () => (await allNodes(page).count()) === 5, 'the example flow is on the canvas');
+      const page = await openExample(ctx);
       const start = await emptySpot(page);
       const before = await panOffset(page);
 
@@ -67,8 +72,7 @@ describe(SUITE, suiteNeeds('chromium', SUITE), () => {
   }
 
   it('a press that does not move the flow leaves no shield behind', async (ctx) => {
-    const { page } = await browser.open(ctx, example.server().server.url);
-    await assertEventually(async () => (await allNodes(page).count()) === 5, 'the example flow is on the canvas');
+    const page = await openExample(ctx);
     const start = await emptySpot(page);
     await page.mouse.move(start.x, start.y);
     await page.mouse.down({ button: 'middle' });
@@ -79,8 +83,7 @@ describe(SUITE, suiteNeeds('chromium', SUITE), () => {
   });
 
   it('a scroll pans without the shield, and the next scroll still reaches the canvas', async (ctx) => {
-    const { page } = await browser.open(ctx, example.server().server.url);
-    await assertEventually(async () => (await allNodes(page).count()) === 5, 'the example flow is on the canvas');
+    const page = await openExample(ctx);
     const start = await emptySpot(page);
     await page.mouse.move(start.x, start.y);
     const before = await panOffset(page);

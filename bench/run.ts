@@ -9,6 +9,7 @@
  *     npm run bench -- --quick             # one short repetition, for trying the bench itself
  *     npm run bench -- --profile           # also profile engine and relay (node --cpu-prof)
  *     npm run bench -- --engine-root DIR   # run the engine from another checkout (a candidate fix)
+ *     npm run bench -- --only deploy       # only the one-node deploy, --reps times (about 10 s each)
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -20,7 +21,7 @@ import { formatTable, summarizeRow, type Row } from './lib/report.ts';
 import { measureTarget, type PhaseSettings, type TargetFigures } from './lib/scenario.ts';
 import { idleServer, oneNodeDeploy, type DeployFigures, type IdleServerFigures } from './lib/server.ts';
 import { ROOT, prepareTargets } from './lib/targets.ts';
-import { ratio } from './lib/stats.ts';
+import { median, ratio } from './lib/stats.ts';
 import type { BenchQos } from './lib/workload.ts';
 
 const { values: args } = parseArgs({
@@ -33,6 +34,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string' },
     'engine-root': { type: 'string' },
     nodelay: { type: 'boolean', default: false },
+    only: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -48,6 +50,8 @@ if (args.help) {
       '  --profile           one more run of engine and relay under node --cpu-prof, summarized',
       '  --engine-root DIR   run topicflow from another checkout (to measure a candidate fix)',
       '  --nodelay           Mosquitto with set_tcp_nodelay true (default: its default, Nagle on)',
+      '  --only deploy       only the one-node deploy, --reps times (with --profile: the server under',
+      '                      node --cpu-prof, summarized over the PUT); prints each run, writes no results',
       '',
     ].join('\n'),
   );
@@ -120,6 +124,15 @@ async function main(): Promise<void> {
   const prepared = await prepareTargets(engineRoot);
   progress(`engine runs the ${prepared.engine}`);
   const broker = await startBroker({ nodelay: args.nodelay });
+  if (args.only !== undefined) {
+    try {
+      if (args.only !== 'deploy') throw new Error(`--only takes "deploy", not "${args.only}"`);
+      await deployOnly(broker);
+    } finally {
+      await broker.stop();
+    }
+    return;
+  }
   const repetitions: Repetition[] = [];
   const sweep: ({ rules: number } & Pair)[] = [];
   let profiles: Record<string, string> | undefined;
@@ -203,6 +216,32 @@ async function main(): Promise<void> {
   if (missed.length > 0) {
     process.stdout.write(`\ntargets missed (${missed.length}):\n${missed.map((r) => `  ${r.figure}: ${r.overByPercent !== undefined ? `${r.overByPercent.toFixed(0)}% over (${r.target})` : `not measured (${r.target})`}`).join('\n')}\n`);
   }
+}
+
+/** Functions of the server's deploy whose inclusive share of the PUT a deploy profile shows. */
+const DEPLOY_STEPS = ['jsonParser', 'parse', 'deployNow', 'validate', 'apply', 'save', 'writeFileAtomicSync', 'fsyncSync', 'stringify', 'revisionId', 'dispatch'];
+
+/** `--only deploy`: the one-node deploy alone, `reps` times, each run's figures and their medians. */
+async function deployOnly(broker: BenchBroker): Promise<void> {
+  const runs: DeployFigures[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    const dir = join(resultsDir, `${stamp}-deploy-profile-${rep}`);
+    if (args.profile) mkdirSync(dir, { recursive: true });
+    const nodeFlags = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+    const d = await oneNodeDeploy(broker.url, { ...DEPLOY, nodeFlags });
+    runs.push(d);
+    process.stdout.write(
+      `deploy ${rep + 1}/${reps}: PUT ${d.putMs.toFixed(1)} ms, engine.deploy ${d.engineDeployMs.toFixed(1)} ms, ` +
+        `first PUT ${d.firstPutMs.toFixed(0)} ms, lost ${d.untouchedLost}/${d.untouchedSent} untouched, ${d.changedLost}/${d.changedSent} changed\n`,
+    );
+    const profile = args.profile ? readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : undefined;
+    if (profile) {
+      const summary = summarizeProfile(readProfile(join(dir, profile)), ROOT, { limit: 25, fromUs: d.putWindowUs.from, toUs: d.putWindowUs.to, inclusiveOf: DEPLOY_STEPS });
+      process.stdout.write(`${join(dir, profile)} (the PUT only)\n${formatSummary(summary)}\n`);
+    }
+  }
+  const mid = (pick: (d: DeployFigures) => number): string => median(runs.map(pick)).toFixed(1);
+  process.stdout.write(`medians of ${runs.length}: PUT ${mid((d) => d.putMs)} ms, engine.deploy ${mid((d) => d.engineDeployMs)} ms, untouched lost ${mid((d) => d.untouchedLost)}\n`);
 }
 
 function fmt(values: number[]): string {

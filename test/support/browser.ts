@@ -39,11 +39,14 @@ export const TABLET = { width: 820, height: 1180 } as const;
 /** The launch flags: headless, no GPU, nothing phoning home; --no-sandbox for containers and root. */
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
 
-/** Launch Debian's chromium (the caller gates the suite with suiteNeeds('chromium', …)). */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Launch Debian's chromium (the caller gates the suite with suiteNeeds('chromium', …)).
+ * `extraArgs` come after CHROMIUM_ARGS, which are always given.
+ */
+export async function launchChromium(options: { extraArgs?: readonly string[] } = {}): Promise<Browser> {
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error('chromium is not installed (gate the suite with suiteNeeds)');
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: 30_000 });
+  return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])], timeout: 30_000 });
 }
 
 /**

@@ -1,24 +1,24 @@
 /**
  * The deployed flow and its history, crash-safe on disk:
  *
- *     <dataDir>/flows/current.json                          { rev, seq, savedAt, parent, note?, nodeCount, document }
  *     <dataDir>/flows/revisions/<seq, 8 digits>-<rev>.json  { rev, seq, parent, savedAt, note?, nodeCount, document }
+ *     <dataDir>/flows/current.json                          { rev, seq, savedAt, file }
  *
- * A save writes its revision file first and current.json second, each atomically, so a
- * crash leaves current.json naming either the previous flow or the new one. A revision
- * newer than current.json is a save that never finished; it is discarded at the next open.
- * current.json holds everything its revision file does, so a revision file that is missing
- * (deleted by hand, or left out by a save of an earlier version that wrote the two at once)
- * is written again from it.
+ * A save writes its revision file first and then current.json, a small pointer to it (see
+ * current-file.ts), each atomically and flushed, so a crash leaves current.json naming
+ * either the previous flow or the new one, whole. A revision newer than current.json is a
+ * save that never finished; it is discarded at the next open (see load-current.ts).
  */
 import { unlinkSync } from 'node:fs';
 import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deepFreeze } from '../../nodes/document/json-value.ts';
 import { OperationalError, UserInputError, ensureError } from '../../nodes/errors.ts';
-import { readJsonFile, removeStaleTempFiles, setAside, writeFileAtomic, writeFileAtomicSync } from './atomic-file.ts';
+import { readJsonFile, removeStaleTempFiles, writeFileAtomicSync } from './atomic-file.ts';
+import { pointerText } from './current-file.ts';
 import { StoredDocument, isRecord, nodeCountOf, revisionFileName, revisionId, withDocument } from './flow-store-format.ts';
-import { scanRevisions, type ReadableRevision, type Revision, type RevisionInfo } from './revision-scan.ts';
+import { loadCurrent, type Current } from './load-current.ts';
+import { scanRevisions, type Revision, type RevisionInfo } from './revision-scan.ts';
 
 export { revisionId };
 
@@ -56,13 +56,6 @@ export class StaleRevisionError extends UserInputError {
   }
 }
 
-interface Current {
-  readonly rev: string;
-  readonly seq: number;
-  readonly savedAt: string;
-  readonly document: StoredDocument;
-}
-
 export class FlowStore {
   readonly #dir: string;
   readonly #revisionsDir: string;
@@ -72,8 +65,6 @@ export class FlowStore {
   #revisions: Revision[] = [];
   #current: Current | undefined;
   #nextSeq = 1;
-  /** The newest revision that parsed at open, document included: what a broken current.json falls back to. */
-  #fallback: ReadableRevision | undefined;
   /** The tail of the save queue: each save starts when the one before it has settled. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -89,8 +80,9 @@ export class FlowStore {
 
   /**
    * Opens (creating if needed) the flow store of a data folder. A current.json that is
-   * missing or does not parse while revisions exist is replaced by the newest revision that
-   * parses, with a loud warning; the bad file is kept as `current.json.corrupt-<time>`.
+   * missing, does not parse, or names a revision that cannot be read while other revisions
+   * exist is replaced by the newest revision that parses, with a loud warning; the bad file
+   * is kept as `current.json.corrupt-<time>`.
    */
   static async open(dataDir: string, options: FlowStoreOptions = {}): Promise<FlowStore> {
     const store = new FlowStore(dataDir, options);
@@ -99,12 +91,11 @@ export class FlowStore {
       await removeStaleTempFiles(store.#dir);
       await removeStaleTempFiles(store.#revisionsDir);
       const scanned = await scanRevisions(store.#revisionsDir, store.#warn);
-      store.#revisions = scanned.revisions;
-      store.#nextSeq = scanned.nextSeq;
-      store.#fallback = scanned.newest;
-      await store.#loadCurrent();
+      const loaded = await loadCurrent({ dir: store.#dir, revisionsDir: store.#revisionsDir, warn: store.#warn }, scanned);
+      store.#current = loaded.current;
+      store.#revisions = loaded.revisions;
+      store.#nextSeq = loaded.nextSeq;
       store.#prune();
-      store.#fallback = undefined;
     } catch (error) {
       if (error instanceof OperationalError || error instanceof UserInputError) throw error;
       const cause = ensureError(error);
@@ -177,14 +168,14 @@ export class FlowStore {
     const file = revisionFileName(seq, rev);
     const revisionPath = join(this.#revisionsDir, file);
 
-    const fields = withDocument({ rev, seq, parent: parent ?? null, savedAt, note, nodeCount }, content);
+    // The document is written once, into its revision file; current.json only names it.
     // Synchronous: the two flushed writes take a few milliseconds of disk time, but as async
     // steps each waits for a turn of an event loop that a stream of messages keeps busy,
     // which made a deploy's reply 50–130 ms later under 2,000 msg/s. Meanwhile messages wait
     // in their sockets; none is lost.
-    writeFileAtomicSync(revisionPath, fields);
+    writeFileAtomicSync(revisionPath, withDocument({ rev, seq, parent: parent ?? null, savedAt, note, nodeCount }, content));
     try {
-      writeFileAtomicSync(join(this.#dir, 'current.json'), fields);
+      writeFileAtomicSync(join(this.#dir, 'current.json'), pointerText(rev, seq, savedAt));
     } catch (error) {
       // The revision was never current; leave no trace of it (open() would discard it anyway).
       await unlink(revisionPath).catch(() => undefined);
@@ -194,74 +185,6 @@ export class FlowStore {
     this.#revisions.push({ rev, seq, savedAt, note, nodeCount, file });
     this.#prune();
     return rev;
-  }
-
-  async #loadCurrent(): Promise<void> {
-    const path = join(this.#dir, 'current.json');
-    const read = await readJsonFile(path);
-    const value = read.ok ? read.value : undefined;
-    if (isRecord(value) && typeof value['rev'] === 'string' && typeof value['savedAt'] === 'string' && 'document' in value) {
-      const rev = value['rev'];
-      const seq = typeof value['seq'] === 'number' ? value['seq'] : this.#revisions.find((r) => r.rev === rev)?.seq;
-      this.#current = { rev, seq: seq ?? this.#nextSeq - 1, savedAt: value['savedAt'], document: StoredDocument.fromValue(value['document']) };
-      this.#nextSeq = Math.max(this.#nextSeq, this.#current.seq + 1);
-      if (seq !== undefined) await this.#discardUnfinished(seq);
-      if (seq !== undefined && !this.#revisions.some((r) => r.rev === rev)) await this.#rewriteRevision(value, rev, seq);
-      return;
-    }
-    if (!read.ok && read.reason === 'missing' && this.#revisions.length === 0) return;
-
-    const problem = read.ok
-      ? 'it is not a saved flow'
-      : read.reason === 'missing'
-        ? 'it is missing'
-        : `it does not parse: ${read.error.message}`;
-    const aside = read.ok || read.reason === 'corrupt' ? await setAside(path) : undefined;
-    const kept = aside ? `; the bad file is ${aside}` : '';
-    const recovered = this.#fallback;
-    if (!recovered) {
-      this.#warn(`FLOW STORE RECOVERY: ${path} cannot be used (${problem}) and no revision could be read; starting with NO flow${kept}`);
-      return;
-    }
-    this.#current = { ...recovered, document: StoredDocument.fromValue(recovered.document) };
-    const { rev, seq, savedAt } = recovered;
-    await writeFileAtomic(path, withDocument({ rev, seq, savedAt }, JSON.stringify(recovered.document)));
-    this.#warn(
-      `FLOW STORE RECOVERY: ${path} cannot be used (${problem}); running revision ${recovered.rev} ` +
-        `saved ${recovered.savedAt} (${join(this.#revisionsDir, revisionFileName(recovered.seq, recovered.rev))}) instead${kept}. ` +
-        'Check that this is the flow you expect.',
-    );
-  }
-
-  /** Writes the revision file of current.json again, when it is missing. */
-  async #rewriteRevision(current: Record<string, unknown>, rev: string, seq: number): Promise<void> {
-    const savedAt = current['savedAt'] as string;
-    const parent = typeof current['parent'] === 'string' ? current['parent'] : null;
-    const note = typeof current['note'] === 'string' ? current['note'] : undefined;
-    const nodeCount = nodeCountOf(current['document']);
-    const file = revisionFileName(seq, rev);
-    await writeFileAtomic(join(this.#revisionsDir, file), withDocument({ rev, seq, parent, savedAt, note, nodeCount }, JSON.stringify(current['document'])));
-    this.#revisions.push({ rev, seq, savedAt, note, nodeCount, file });
-    this.#revisions.sort((a, b) => a.seq - b.seq);
-    this.#warn(`flow store: revision ${rev} had no file; written again from current.json`);
-  }
-
-  /** Removes revisions newer than current.json: saves interrupted between their two writes. */
-  async #discardUnfinished(currentSeq: number): Promise<void> {
-    let highestLeft = currentSeq;
-    for (const entry of this.#revisions.filter((r) => r.seq > currentSeq)) {
-      this.#warn(`flow store: discarding revision ${entry.rev}, a save interrupted before it became current`);
-      try {
-        await unlink(join(this.#revisionsDir, entry.file));
-      } catch (error) {
-        this.#warn(`flow store: cannot delete ${entry.file}: ${ensureError(error).message}`);
-        highestLeft = Math.max(highestLeft, entry.seq);
-      }
-    }
-    this.#revisions = this.#revisions.filter((r) => r.seq <= currentSeq);
-    // A save that never happened gives its number back, so revision numbers stay dense;
-    // a file that could not be deleted keeps its number from being used twice.
-    this.#nextSeq = highestLeft + 1;
   }
 
   /** Deletes the oldest revisions beyond `keep`; a failed delete is retried at the next save. */

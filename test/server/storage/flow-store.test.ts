@@ -48,9 +48,11 @@ describe('FlowStore', () => {
     assert.deepEqual(await store.get(first), doc('one', 2));
     assert.ok(!Number.isNaN(Date.parse(store.current()!.savedAt)));
 
+    // current.json names the revision file; the document is written once, there.
     const current = JSON.parse(await readFile(join(dir, 'flows', 'current.json'), 'utf8')) as Record<string, unknown>;
-    assert.equal(current['rev'], second);
-    assert.deepEqual(current['document'], doc('two', 3));
+    assert.deepEqual(current, { rev: second, seq: 2, savedAt: store.current()!.savedAt, file: `00000002-${second}.json` });
+    const revisionFile = JSON.parse(await readFile(join(dir, 'flows', 'revisions', `00000002-${second}.json`), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual(revisionFile['document'], doc('two', 3));
     assert.deepEqual((await readdir(join(dir, 'flows', 'revisions'))).sort(), [`00000001-${first}.json`, `00000002-${second}.json`]);
 
     const { store: again, warnings } = await openCollecting(dir);

@@ -62,26 +62,38 @@ export function attachLiveEvents(io: LiveServer, runtime: FlowRuntime, options: 
     return { rev: runtime.current().rev, statuses: engine.statuses(), counters: engine.counters(), brokers: [...inUse.values()] };
   };
 
+  // Statuses are listened for only while an editor is connected: the engine then draws the
+  // deferred ones (see status-batch.ts), which nobody would read otherwise.
+  const onStatus = ({ nodeId, status }: { nodeId: string; status: NodeStatus }) => {
+    if (statusSent.has(nodeId)) {
+      statusHeld.set(nodeId, status);
+      return;
+    }
+    statusSent.add(nodeId);
+    io.emit('status', { nodeId, status });
+  };
+  let stopStatuses: (() => void) | undefined;
+  let connected = 0;
   const onConnection = (socket: Socket<ClientToServerEvents, ServerToClientEvents>) => {
+    connected++;
+    stopStatuses ??= engine.events.on('status', onStatus);
     socket.emit('snapshot', snapshot());
+    socket.on('disconnect', () => {
+      connected--;
+      if (connected > 0 || !stopStatuses) return;
+      stopStatuses();
+      stopStatuses = undefined;
+      statusHeld.clear();
+    });
   };
   io.on('connection', onConnection);
 
   // socket.io encodes a broadcast before it looks for receivers: with no editor open, per-message
-  // events (status, errors, debug) are skipped here. An editor that connects gets the current
-  // statuses and counters in its snapshot.
+  // events (errors, debug) are skipped here. An editor that connects gets the current statuses
+  // and counters in its snapshot.
   const nobodyListens = () => io.engine.clientsCount === 0;
 
   const unsubscribe = [
-    engine.events.on('status', ({ nodeId, status }) => {
-      if (nobodyListens()) return;
-      if (statusSent.has(nodeId)) {
-        statusHeld.set(nodeId, status);
-        return;
-      }
-      statusSent.add(nodeId);
-      io.emit('status', { nodeId, status });
-    }),
     engine.events.on('node-error', (event) => {
       if (!nobodyListens()) io.emit('node-error', event);
     }),
@@ -157,6 +169,7 @@ export function attachLiveEvents(io: LiveServer, runtime: FlowRuntime, options: 
       clearInterval(countersTimer);
       clearInterval(debugTimer);
       for (const off of unsubscribe) off();
+      stopStatuses?.();
       io.off('connection', onConnection);
     },
   };

@@ -7,19 +7,19 @@ import { nodeRuntimes } from '../../nodes/runtimes.ts';
 import type { BrokerPool } from '../mqtt/pool.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
 import type { EngineEvents, NodeCounters } from './events.ts';
-import { createNodeContext, type ContextHost } from './node-context.ts';
+import type { ContextHost } from './node-context.ts';
+import { startNode, stopNode } from './node-lifecycle.ts';
 import { LastDeploy } from './last-deploy.ts';
 import { realTimers } from './real-timers.ts';
 import { BrokerJson, nodeHash } from './node-hash.ts';
-import type { RunningNode } from './running-node.ts';
+import { countersOf, setRoutes, type RunningNode } from './running-node.ts';
 import { stableJson } from '../../nodes/stable-json.ts';
 import { TypedEmitter } from './typed-emitter.ts';
-import { waitAtMost } from '../wait-at-most.ts';
+import { flushStatuses, watchStatuses } from '../../nodes/status-batch.ts';
 
 /** A message that has passed this many nodes is caught in a loop and is stopped. */
 export const MAX_HOPS = 1000;
-/** How long a node's close() may take before the engine stops waiting for it. */
-export const CLOSE_TIMEOUT_MS = 2000;
+const QUEUE_FULL = 'too many messages waiting in the flow; this one was dropped';
 
 export interface EngineOptions {
   readonly pool: BrokerPool;
@@ -51,7 +51,13 @@ export interface DeployResult {
  * diffs: nodes whose type, config and broker settings are unchanged keep running.
  */
 export class Engine {
-  readonly events = new TypedEmitter<EngineEvents>();
+  /** Deferred statuses (see status-batch.ts) are drawn while anyone listens for them. */
+  readonly events = new TypedEmitter<EngineEvents>((event, listening) => {
+    if (event !== 'status') return;
+    this.unwatchStatuses?.();
+    this.unwatchStatuses = listening ? watchStatuses() : undefined;
+  });
+  private unwatchStatuses: (() => void) | undefined;
   private nodes = new Map<string, RunningNode>();
   private brokers = new Map<string, BrokerEntry>();
   private readonly runtimes: ReadonlyMap<string, NodeRuntime>;
@@ -71,7 +77,9 @@ export class Engine {
       timers: options.timers ?? realTimers,
       send: (from, msg, port) => this.send(from, msg, port),
       reportError: (node, error, msg) => this.reportError(node, error, msg),
-      reportStatus: (node) => this.events.emit('status', { nodeId: node.id, status: node.status! }),
+      reportStatus: (node) => {
+        if (this.events.has('status')) this.events.emit('status', { nodeId: node.id, status: node.status! });
+      },
       reportDebug: (node, msg, value) =>
         this.events.emit('debug', { nodeId: node.id, topic: msg.topic, value, time: Date.now() }),
     };
@@ -112,7 +120,7 @@ export class Engine {
           placed[i] = running;
           continue;
         }
-        const node = this.startNode(spec.id, spec.type, hash, runtime, spec.config);
+        const node = startNode(spec.id, spec.type, hash, runtime, spec.config, this.host);
         started.push(node);
         const saved = options.restore?.(spec.id, hash);
         if (saved !== undefined && node.instance.restoreState) {
@@ -126,22 +134,25 @@ export class Engine {
         placed[i] = node;
       }
     } catch (error) {
-      for (const node of started) this.stopNode(node);
+      for (const node of started) stopNode(node, this.host);
       this.brokers = previousBrokers;
       throw error;
     }
 
-    for (const node of next.values()) node.routes = [];
+    const routes = new Map<RunningNode, RunningNode[][]>();
     for (const edge of doc.edges) {
       const source = next.get(edge.source);
       const target = next.get(edge.target);
       if (!source || !target) continue;
-      (source.routes[edge.sourcePort] ??= []).push(target);
+      let ports = routes.get(source);
+      if (!ports) routes.set(source, (ports = []));
+      (ports[edge.sourcePort] ??= []).push(target);
     }
+    for (const node of next.values()) setRoutes(node, routes.get(node) ?? []);
     const stopped: string[] = [];
     for (const [id, node] of this.nodes) {
       if (next.get(id) !== node) {
-        this.stopNode(node);
+        stopNode(node, this.host);
         stopped.push(id);
       }
     }
@@ -175,11 +186,13 @@ export class Engine {
 
   counters(): Record<string, NodeCounters> {
     const out: Record<string, NodeCounters> = {};
-    for (const [id, node] of this.nodes) out[id] = { ...node.counters };
+    for (const [id, node] of this.nodes) out[id] = countersOf(node);
     return out;
   }
 
+  /** Every node's current status (deferred ones drawn first). */
   statuses(): Record<string, NodeStatus> {
+    flushStatuses();
     const out: Record<string, NodeStatus> = {};
     for (const [id, node] of this.nodes) if (node.status) out[id] = node.status;
     return out;
@@ -208,65 +221,33 @@ export class Engine {
 
   /** Stop every node and close every broker connection. */
   async stop(): Promise<void> {
-    const closing = [...this.nodes.values()].map((n) => this.stopNode(n));
+    const closing = [...this.nodes.values()].map((n) => stopNode(n, this.host));
     this.nodes = new Map();
     this.last.forget();
+    this.unwatchStatuses?.();
+    this.unwatchStatuses = undefined;
     await Promise.all(closing);
     await this.options.pool.closeAll();
   }
 
-  private startNode(id: string, type: string, hash: string, runtime: NodeRuntime, config: unknown): RunningNode {
-    const node: RunningNode = {
-      id,
-      type,
-      hash,
-      instance: {},
-      routes: [],
-      counters: { in: 0, out: 0, errors: 0, unavailable: 0 },
-      status: undefined,
-      closed: false,
-      cleanup: new Set(),
-    };
-    try {
-      node.instance = runtime.create(config as never, createNodeContext(node, this.host));
-    } catch (error) {
-      node.closed = true;
-      for (const undo of node.cleanup) undo();
-      const cause = ensureError(error);
-      throw new UserInputError(`node ${id} (${type}) failed to start: ${cause.message}`, [
-        { code: 'node.start-failed', nodeId: id, message: cause.message },
-      ]);
-    }
-    return node;
-  }
-
-  private async stopNode(node: RunningNode): Promise<void> {
-    if (node.closed) return;
-    node.closed = true;
-    try {
-      const closing = node.instance.close?.();
-      if (closing) await waitAtMost(closing, CLOSE_TIMEOUT_MS);
-    } catch (error) {
-      this.reportError(node, error);
-    } finally {
-      for (const undo of node.cleanup) undo();
-      node.cleanup.clear();
-    }
-  }
-
   private send(from: RunningNode, msg: Message, port: number): void {
     if (from.closed) return;
-    const targets = from.routes[port];
-    from.counters.out++;
-    if (!targets || targets.length === 0) return;
+    from.out++;
+    const sole = port === 0 ? from.soleTarget : undefined;
+    const targets = sole ? undefined : from.routes[port];
+    if (!sole && !targets?.length) return;
     if (msg.hops >= MAX_HOPS) {
       this.reportError(from, new Error(`a message passed ${MAX_HOPS} nodes and was stopped: the flow has a loop`), msg);
       return;
     }
     const next: Message = { ...msg, hops: msg.hops + 1 };
-    for (const target of targets) {
+    if (sole) {
+      if (!this.queue.push(sole, next)) this.reportError(from, new Error(QUEUE_FULL), msg);
+      return;
+    }
+    for (const target of targets!) {
       if (!this.queue.push(target, next)) {
-        this.reportError(from, new Error('too many messages waiting in the flow; this one was dropped'), msg);
+        this.reportError(from, new Error(QUEUE_FULL), msg);
         return;
       }
     }
@@ -274,7 +255,7 @@ export class Engine {
 
   private deliver(node: RunningNode, msg: Message): void {
     if (node.closed || !node.instance.input) return;
-    node.counters.in++;
+    node.in++;
     try {
       const result: unknown = node.instance.input(msg);
       if (result instanceof Promise) result.catch((error: unknown) => this.reportError(node, error, msg));
@@ -284,7 +265,7 @@ export class Engine {
   }
 
   private reportError(node: RunningNode, error: unknown, msg?: Message): void {
-    node.counters.errors++;
+    node.errors++;
     const message = ensureError(error).message;
     node.status = { fill: 'red', text: message.length > 80 ? `${message.slice(0, 79)}…` : message };
     this.events.emit('status', { nodeId: node.id, status: node.status });

@@ -56,7 +56,7 @@ class RunningNodeContext implements NodeContext {
   }
 
   unavailable(): void {
-    this.node.counters.unavailable++;
+    this.node.unavailable++;
   }
 
   debug(msg: Message, value: unknown): void {
@@ -98,7 +98,7 @@ class NodeBrokerHandle implements BrokerHandle {
     const { node, host } = this;
     const unsubscribe = this.connection.subscribe(filter, qos, (publish) => {
       if (node.closed) return;
-      node.counters.in++;
+      node.in++;
       try {
         onMessage(publish);
       } catch (error) {
@@ -113,7 +113,7 @@ class NodeBrokerHandle implements BrokerHandle {
 
   publish(topic: string, payload: string | Uint8Array, options: PublishOptions): void {
     this.connection.publish(topic, payload, options);
-    this.node.counters.out++;
+    this.node.out++;
   }
 
   onState(listener: (state: ConnectionState, reason?: string) => void): () => void {

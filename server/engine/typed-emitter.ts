@@ -2,10 +2,17 @@
 export class TypedEmitter<Events extends Record<string, unknown>> {
   private readonly listeners: { [K in keyof Events]?: Set<(payload: Events[K]) => void> } = {};
 
+  /** `onListening(event, true)` when an event gets its first listener, `false` when it loses its last. */
+  constructor(private readonly onListening?: (event: keyof Events, listening: boolean) => void) {}
+
   on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): () => void {
     const set = (this.listeners[event] ??= new Set());
+    const before = set.size;
     set.add(listener);
-    return () => void set.delete(listener);
+    if (before === 0 && set.size === 1) this.onListening?.(event, true);
+    return () => {
+      if (set.delete(listener) && set.size === 0) this.onListening?.(event, false);
+    };
   }
 
   /** True when someone listens: lets hot paths skip building an event nobody reads. */

@@ -233,6 +233,23 @@ describe('live events over socket.io', () => {
     assert.equal(debug.value, 'unavailable');
   });
 
+  it("draws a transform's value status for editors only: a later editor gets the latest, a connected one each change", async () => {
+    for (const editor of editors.splice(0)) editor.close();
+    const engine = server.runtime.engine;
+    // No editor, no listener: the engine then draws no deferred statuses (see status-batch.ts).
+    for (let i = 0; i < 50 && engine.events.has('status'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(engine.events.has('status'), false, 'status listener left after every editor disconnected');
+    await inject('num', 6);
+    await inject('num', 7);
+
+    const editor = await open();
+    const [snapshot] = editor.of<SnapshotEvent>('snapshot');
+    assert.deepEqual(snapshot!.statuses['num'], { fill: 'green', text: '7' });
+    await inject('num', 8);
+    const status = await editor.waitFor<{ nodeId: string; status: { text: string } }>('status', (e) => e.nodeId === 'num' && e.status.text === '8');
+    assert.equal(status.nodeId, 'num');
+  });
+
   it('forwards broker state changes and drops removed brokers from later snapshots', async () => {
     const editor = await open();
     await api('PUT', '/api/flows', flow());

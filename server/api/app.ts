@@ -10,7 +10,7 @@ import { errorMiddleware } from './error-middleware.ts';
 import { editorFiles } from './editor-files.ts';
 import { metricsHandler } from './metrics.ts';
 import { examplesRoutes } from './routes-examples.ts';
-import { flowsRoutes } from './routes-flows.ts';
+import { flowsRoutes, keepJsonBody } from './routes-flows.ts';
 import { importRoutes } from './routes-import.ts';
 import { runtimeRoutes } from './routes-runtime.ts';
 import { loopbackHostOnly, securityMiddleware } from './security.ts';
@@ -46,7 +46,7 @@ export function createApp(options: AppOptions): Express {
   app.get('/metrics', requireAuth(auth), metricsHandler(runtime));
 
   const api = express.Router();
-  api.use(express.json({ limit: BODY_LIMIT, strict: false }));
+  api.use(express.json({ limit: BODY_LIMIT, strict: false, verify: keepJsonBody }));
   api.use(authRoutes(auth));
   api.use(requireAuth(auth));
   api.use(flowsRoutes(runtime, options.credentials));

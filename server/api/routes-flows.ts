@@ -1,8 +1,20 @@
+import type { IncomingMessage } from 'node:http';
 import { Router } from 'express';
 import type { FlowsReply, ValidateReply } from '../../nodes/protocol.ts';
 import type { FlowRuntime } from '../app/flow-runtime.ts';
 import type { CredentialStore } from '../storage/credential-store.ts';
 import { credentialsBody, parseBody, rollbackBody } from './request-schemas.ts';
+
+/** The bytes of each UTF-8 JSON request body, as received (see keepJsonBody). */
+const receivedJson = new WeakMap<IncomingMessage, Uint8Array>();
+
+/**
+ * `verify` of the API's JSON body parser: keeps a UTF-8 body's bytes beside the request, so
+ * a deploy stores the text it received instead of serialising the parsed document again.
+ */
+export function keepJsonBody(req: IncomingMessage, _res: unknown, body: Buffer, encoding: string | null): void {
+  if (encoding !== null && /^utf-?8$/i.test(encoding)) receivedJson.set(req, body);
+}
 
 /** `/api/flows…` and `/api/credentials…`: the document, deploys, revisions and broker secrets. */
 export function flowsRoutes(runtime: FlowRuntime, credentials: CredentialStore): Router {
@@ -20,7 +32,7 @@ export function flowsRoutes(runtime: FlowRuntime, credentials: CredentialStore):
 
   router.put('/flows', async (req, res) => {
     const ifMatch = req.get('If-Match')?.replace(/^W\//, '').replace(/^"|"$/g, '');
-    res.json(await runtime.deploy(req.body, ifMatch));
+    res.json(await runtime.deploy(req.body, ifMatch, undefined, receivedJson.get(req)));
   });
 
   router.post('/flows/validate', (req, res) => {

@@ -94,9 +94,10 @@ export class FlowRuntime {
    * refused (409). An invalid document is refused with every problem (400); one that does
    * not start — a node fails, a new broker does not connect — is rolled back and the
    * previous flow keeps running (422). Otherwise the new revision is stored and returned.
+   * `text`, the UTF-8 JSON that `input` was parsed from, is stored as it is when given.
    */
-  deploy(input: unknown, ifMatch?: string, note?: string): Promise<DeployReply> {
-    return this.lock.run(() => this.deployNow(input, ifMatch, note)).catch((error: unknown) => {
+  deploy(input: unknown, ifMatch?: string, note?: string, text?: Uint8Array): Promise<DeployReply> {
+    return this.lock.run(() => this.deployNow(input, ifMatch, note, text)).catch((error: unknown) => {
       const reason =
         error instanceof ConflictError ? 'conflict' : error instanceof UserInputError ? 'invalid' : error instanceof DeployFailedError ? 'failed' : undefined;
       if (reason) this.engine.events.emit('deploy-refused', { reason, message: ensureError(error).message });
@@ -104,7 +105,7 @@ export class FlowRuntime {
     });
   }
 
-  private async deployNow(input: unknown, ifMatch: string | undefined, note: string | undefined): Promise<DeployReply> {
+  private async deployNow(input: unknown, ifMatch: string | undefined, note: string | undefined, text: Uint8Array | undefined): Promise<DeployReply> {
     if (ifMatch !== undefined && ifMatch !== this.rev && ifMatch !== '*') {
       throw new ConflictError(`the flow changed since revision ${ifMatch}; the running revision is ${this.rev}`, this.rev);
     }
@@ -125,7 +126,7 @@ export class FlowRuntime {
       throw new DeployFailedError(`${failure.message}; the previous flow keeps running`, [failure]);
     }
     try {
-      this.rev = await this.options.store.save(input, note ? { note } : {});
+      this.rev = await this.options.store.save(input, { ...(note ? { note } : {}), ...(text ? { text } : {}) });
     } catch (error) {
       // Running a flow that is not on disk would be lost at the next restart: go back.
       this.apply(previous ?? { format: 'topicflow/1', brokers: [], nodes: [], edges: [] });

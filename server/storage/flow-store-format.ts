@@ -12,8 +12,9 @@ export const REVISION_NAME = /^(\d{8,})-([0-9a-f]{12})\.json$/;
  * and the document's JSON text. Chaining the previous rev makes saving the same document
  * twice give two revs, so a client's If-Match can never confuse them.
  */
-export function revisionId(previousRev: string | undefined, seq: number, content: string): string {
-  return createHash('sha256').update(`${previousRev ?? ''}\n${seq}\n${content}`).digest('hex').slice(0, 12);
+export function revisionId(previousRev: string | undefined, seq: number, content: string | Uint8Array): string {
+  // Two updates hash the same bytes as one of the joined text, without copying the document.
+  return createHash('sha256').update(`${previousRev ?? ''}\n${seq}\n`).update(content).digest('hex').slice(0, 12);
 }
 
 export function revisionFileName(seq: number, rev: string): string {
@@ -21,11 +22,20 @@ export function revisionFileName(seq: number, rev: string): string {
 }
 
 /**
- * A JSON object of `fields` with the document's already-serialized text added last, so a
- * large document is turned into text once per save rather than once per file.
+ * A JSON object of `fields` with the document's already-serialized text (or its UTF-8
+ * bytes) added last, so a large document is never turned into text for the file again.
  */
-export function withDocument(fields: object, content: string): string {
-  return `${JSON.stringify(fields).slice(0, -1)},"document":${content}}`;
+export function withDocument(fields: object, content: string): string;
+export function withDocument(fields: object, content: string | Uint8Array): string | Buffer;
+export function withDocument(fields: object, content: string | Uint8Array): string | Buffer {
+  const head = `${JSON.stringify(fields).slice(0, -1)},"document":`;
+  if (typeof content === 'string') return `${head}${content}}`;
+  return Buffer.concat([Buffer.from(head), content, Buffer.from('}')]);
+}
+
+/** The UTF-8 JSON text `text` without a byte order mark (which JSON.parse refuses, and a body parser drops). */
+export function withoutBom(text: Uint8Array): Uint8Array {
+  return text[0] === 0xef && text[1] === 0xbb && text[2] === 0xbf ? text.subarray(3) : text;
 }
 
 export function nodeCountOf(document: unknown): number {
@@ -42,15 +52,16 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  * it: a deploy's reply must not wait for a parse of a document the caller already has.
  */
 export class StoredDocument {
-  #text: string | undefined;
+  #text: string | Uint8Array | undefined;
   #value: unknown;
 
-  private constructor(text: string | undefined, value: unknown) {
+  private constructor(text: string | Uint8Array | undefined, value: unknown) {
     this.#text = text;
     this.#value = value;
   }
 
-  static fromText(text: string): StoredDocument {
+  /** From JSON text, or its UTF-8 bytes. */
+  static fromText(text: string | Uint8Array): StoredDocument {
     return new StoredDocument(text, undefined);
   }
 
@@ -60,7 +71,8 @@ export class StoredDocument {
 
   get value(): unknown {
     if (this.#text !== undefined) {
-      this.#value = deepFreeze(JSON.parse(this.#text) as unknown);
+      const text = typeof this.#text === 'string' ? this.#text : Buffer.from(this.#text.buffer, this.#text.byteOffset, this.#text.byteLength).toString('utf8');
+      this.#value = deepFreeze(JSON.parse(text) as unknown);
       this.#text = undefined;
     }
     return this.#value;

@@ -16,7 +16,7 @@ import { deepFreeze } from '../../nodes/document/json-value.ts';
 import { OperationalError, UserInputError, ensureError } from '../../nodes/errors.ts';
 import { readJsonFile, removeStaleTempFiles, writeFileAtomicSync } from './atomic-file.ts';
 import { pointerText } from './current-file.ts';
-import { StoredDocument, isRecord, nodeCountOf, revisionFileName, revisionId, withDocument } from './flow-store-format.ts';
+import { StoredDocument, isRecord, nodeCountOf, revisionFileName, revisionId, withDocument, withoutBom } from './flow-store-format.ts';
 import { loadCurrent, type Current } from './load-current.ts';
 import { scanRevisions, type Revision, type RevisionInfo } from './revision-scan.ts';
 
@@ -46,6 +46,12 @@ export interface SaveOptions {
    * StaleRevisionError. Left out, the save is unconditional.
    */
   readonly baseRev?: string;
+  /**
+   * The JSON text, as UTF-8 bytes, that `document` was parsed from (an HTTP deploy's body):
+   * stored as it is instead of serialising the document again. It must parse to exactly
+   * `document`; left out, the document is serialised.
+   */
+  readonly text?: Uint8Array;
 }
 
 /** A save based on a rev that is no longer current: the HTTP layer answers 409 with `currentRev`. */
@@ -149,15 +155,9 @@ export class FlowStore {
     return run;
   }
 
-  async #save(document: unknown, { note, baseRev }: SaveOptions): Promise<string> {
+  async #save(document: unknown, { note, baseRev, text }: SaveOptions): Promise<string> {
     if (baseRev !== undefined && baseRev !== this.#current?.rev) throw new StaleRevisionError(baseRev, this.#current?.rev);
-    let content: string | undefined;
-    try {
-      content = JSON.stringify(document);
-    } catch (error) {
-      throw new UserInputError(`the flow document is not plain JSON: ${ensureError(error).message}`);
-    }
-    if (content === undefined) throw new UserInputError('the flow document is not plain JSON');
+    const content = text ? withoutBom(text) : serialise(document);
 
     // Taken before writing: a failed save must not leave a file a later save would reuse.
     const seq = this.#nextSeq++;
@@ -203,4 +203,16 @@ export class FlowStore {
       this.#revisions.shift();
     }
   }
+}
+
+/** The JSON text of a document to save; a value JSON cannot hold is the caller's mistake. */
+function serialise(document: unknown): string {
+  let content: string | undefined;
+  try {
+    content = JSON.stringify(document);
+  } catch (error) {
+    throw new UserInputError(`the flow document is not plain JSON: ${ensureError(error).message}`);
+  }
+  if (content === undefined) throw new UserInputError('the flow document is not plain JSON');
+  return content;
 }

@@ -55,6 +55,20 @@ describe('flows API', () => {
     assert.equal(get.headers['etag'], `"${rev}"`);
   });
 
+  it('stores a deploy as the text it received, and serves the document that text parses to', async () => {
+    // Pretty-printed and with a byte order mark: not what serialising the document gives.
+    const text = `\uFEFF${JSON.stringify(debugChain({ name: 'Pretty' }), null, 2)}`;
+    const put = await t.api('/api/flows', { method: 'PUT', body: text, headers: { 'content-type': 'application/json; charset=utf-8' } });
+    assert.equal(put.status, 200, put.text);
+    const { rev } = put.json<{ rev: string }>();
+    const revisions = join(t.dataDir, 'flows', 'revisions');
+    const file = (await readdir(revisions)).find((name) => name.endsWith(`-${rev}.json`));
+    assert.ok(file, `a revision file for ${rev}`);
+    const stored = await readFile(join(revisions, file), 'utf8');
+    assert.ok(stored.endsWith(`"document":${text.slice(1)}}`), stored.slice(0, 300));
+    assert.deepEqual((await t.api('/api/flows')).json<{ document: unknown }>().document, debugChain({ name: 'Pretty' }));
+  });
+
   it('refuses a write based on a stale rev with 409 and the current rev', async () => {
     const current = (await t.api('/api/flows')).json<{ rev: string }>().rev;
     const reply = await t.api('/api/flows', { method: 'PUT', headers: { 'If-Match': '"0123456789ab"' }, body: debugChain({ name: 'x' }) });

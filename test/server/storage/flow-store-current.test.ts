@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { copyFile, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FlowStore } from '../../../server/storage/flow-store.ts';
+import { FlowStore, revisionId } from '../../../server/storage/flow-store.ts';
 import { tempDataDir } from './storage-helpers.ts';
 
 const doc = (name: string) => ({ format: 'topicflow/1', name, nodes: [{ id: 'n', type: 'debug', config: {} }], edges: [] });
@@ -132,4 +132,21 @@ test('the current document is parsed when read, frozen, and equal to what was sa
   assert.ok(Object.isFrozen(current.document));
   assert.equal(store.current()!.document, current.document, 'parsed once');
   assert.equal(await store.get(rev), current.document);
+});
+
+test('a document saved with the text it came in is stored as that text, byte order mark dropped', async (t) => {
+  const dir = await tempDataDir(t);
+  const { store } = await open(dir);
+  const first = await store.save(doc('first'));
+  const text = `${JSON.stringify(doc('späť'), null, 2)}\n`;
+  const rev = await store.save(doc('späť'), { text: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]) });
+  assert.equal(rev, revisionId(first, 2, text), 'the rev hashes the stored text');
+  assert.deepEqual(store.current()?.document, doc('späť'));
+  const stored = await readFile(paths(dir, 2, rev).revision, 'utf8');
+  assert.ok(stored.endsWith(`"document":${text}}`), stored);
+
+  const { store: reopened, warnings } = await open(dir);
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(reopened.current()?.document, doc('späť'));
+  assert.deepEqual(await reopened.get(first), doc('first'));
 });

@@ -5,6 +5,8 @@ import { TopicTrie } from '../../nodes/topic/trie.ts';
 
 /** How long after its SUBACK a new subscriber still takes retained values the broker replays. */
 export const RETAINED_WINDOW_MS = 2000;
+/** Topics whose subscribers are remembered; past this the memory starts again empty. */
+export const TOPIC_CACHE_SIZE = 10_000;
 
 export interface Subscriber {
   readonly filter: string;
@@ -36,6 +38,12 @@ export interface SubscriptionPlan {
  */
 export class SubscriptionTable {
   private readonly trie = new TopicTrie<Subscriber>();
+  /**
+   * The subscribers of each topic seen since the last change of subscriptions. Sensors repeat
+   * their topics, and one lookup of the whole topic touches far less memory than a walk down
+   * the trie's levels: with 1,000 rules those levels are no longer in the CPU's cache.
+   */
+  private readonly byTopic = new Map<string, readonly Subscriber[]>();
   private readonly subscribers = new Set<Subscriber>();
   /** Broker filters currently subscribed (acknowledged or in flight), with their QoS. */
   private readonly active = new Map<string, Qos>();
@@ -48,33 +56,42 @@ export class SubscriptionTable {
     const subscriber: Subscriber = { filter, qos, deliver, freshUntil: Infinity };
     this.subscribers.add(subscriber);
     this.trie.add(filter, subscriber);
+    this.byTopic.clear();
     return subscriber;
   }
 
   remove(subscriber: Subscriber): void {
-    if (this.subscribers.delete(subscriber)) this.trie.remove(subscriber.filter, subscriber);
+    if (!this.subscribers.delete(subscriber)) return;
+    this.trie.remove(subscriber.filter, subscriber);
+    this.byTopic.clear();
   }
 
-  /** Hand a message to every matching subscriber; returns how many received it. */
+  /**
+   * Hand a message to every matching subscriber; returns how many received it. The list is
+   * taken before the first delivery: a subscriber added or removed by a delivery takes effect
+   * from the next message.
+   */
   dispatch(publish: IncomingPublish, now: number): number {
-    // The visitor is bound once and reads the message from fields: no closure per message.
-    this.current = publish;
-    this.currentNow = now;
-    this.delivered = 0;
-    this.trie.forEachMatch(publish.topic, this.visit);
-    this.current = undefined;
-    return this.delivered;
+    const subscribers = this.subscribersOf(publish.topic);
+    let delivered = 0;
+    for (let i = 0; i < subscribers.length; i++) {
+      const subscriber = subscribers[i]!;
+      if (publish.retained && now >= subscriber.freshUntil) continue;
+      delivered++;
+      subscriber.deliver(publish);
+    }
+    return delivered;
   }
 
-  private current: IncomingPublish | undefined;
-  private currentNow = 0;
-  private delivered = 0;
-  private readonly visit = (subscriber: Subscriber): void => {
-    const publish = this.current!;
-    if (publish.retained && this.currentNow >= subscriber.freshUntil) return;
-    this.delivered++;
-    subscriber.deliver(publish);
-  };
+  private subscribersOf(topic: string): readonly Subscriber[] {
+    let found = this.byTopic.get(topic);
+    if (found === undefined) {
+      found = this.trie.match(topic);
+      if (this.byTopic.size >= TOPIC_CACHE_SIZE) this.byTopic.clear();
+      this.byTopic.set(topic, found);
+    }
+    return found;
+  }
 
   /** What to send to the broker so that every subscriber is served by exactly one subscription. */
   plan(): SubscriptionPlan {

@@ -70,9 +70,11 @@ function create(config: ThresholdConfig, ctx: NodeContext): NodeInstance {
   // Counted as states change rather than by scanning, since the status is set on every message.
   let onCount = 0;
   let closed = false;
+  // Read per message; kept here so that a message does not also load the config object.
+  const { on, off, maxTopics } = config;
 
   function payloadOf(level: Level): unknown {
-    return level === 'on' ? config.on : config.off;
+    return level === 'on' ? on : off;
   }
 
   function setState(entry: Entry, next: TopicState): void {
@@ -101,7 +103,7 @@ function create(config: ThresholdConfig, ctx: NodeContext): NodeInstance {
     if (newest) newest.newer = entry;
     else oldest = entry;
     newest = entry;
-    while (topics.size > config.maxTopics && oldest) {
+    while (topics.size > maxTopics && oldest) {
       const gone: Entry = oldest;
       stopTimer(gone);
       if (gone.state.level === 'on') onCount--;

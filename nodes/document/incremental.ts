@@ -155,8 +155,13 @@ export class DocumentValidator {
   /** Make a valid document's nodes and edges the memory, and only them (it must not grow without end). */
   #remember(entries: (RememberedNode | undefined)[], samePlaces: boolean, rawEdges: unknown[], edges: Edge[], sameEdges: boolean): void {
     if (samePlaces) {
-      // The same ids at the same places: only the changed nodes' entries are new.
-      for (const entry of entries) if (entry) this.#nodes.set(entry.check.node!.id, entry);
+      // The same ids at the same places: only the changed nodes' entries are new; the map
+      // already holds every other one under its id.
+      const last = this.#lastEntries;
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i];
+        if (entry && entry !== last[i]) this.#nodes.set(entry.check.node!.id, entry);
+      }
     } else {
       this.#nodes = new Map();
       for (const entry of entries) if (entry) this.#nodes.set(entry.check.node!.id, entry);

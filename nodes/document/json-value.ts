@@ -38,44 +38,24 @@ export function equalJson(value: unknown, json: unknown): boolean {
 }
 
 /**
- * A deep copy of `value` if it is plain JSON (finite numbers, strings, booleans, null, arrays
- * without holes, plain objects of own enumerable data properties), else undefined.
+ * A deep copy of `value` if it is plain JSON (finite numbers other than -0, strings,
+ * booleans, null, arrays without holes, plain objects), else undefined. As in equalJson,
+ * what JSON cannot hold is not looked at: symbol keys and non-enumerable properties are
+ * left out of the copy, and an accessor is copied as the value it reads.
  */
 export function cloneJson(value: unknown): unknown {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'number':
-      return Number.isFinite(value) ? value : undefined;
-    case 'object':
-      break;
-    default:
-      return undefined;
+  // JSON's own round trip makes the copy (natively, fast); equalJson then tells whether it
+  // is exact, which it is not for anything JSON cannot hold (a non-finite number, -0, a
+  // hole, undefined, a class instance, a toJSON method): those come back changed or not at all.
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return undefined; // a BigInt or a cycle: not JSON
   }
-  if (value === null) return null;
-  if (Array.isArray(value)) {
-    const out: unknown[] = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) {
-      if (!(i in value)) return undefined;
-      const item = cloneJson(value[i]);
-      if (item === undefined) return undefined;
-      out[i] = item;
-    }
-    return out;
-  }
-  if (!isPlainObject(value)) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const key of Reflect.ownKeys(value)) {
-    if (typeof key !== 'string') return undefined;
-    const descriptor = Object.getOwnPropertyDescriptor(value, key)!;
-    if (!('value' in descriptor) || !descriptor.enumerable) return undefined;
-    const item = cloneJson(descriptor.value);
-    if (item === undefined) return undefined;
-    // defineProperty, not assignment: a "__proto__" key must stay a key, not set the prototype.
-    Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
+  if (text === undefined) return undefined;
+  const copy = JSON.parse(text) as unknown;
+  return equalJson(value, copy) ? copy : undefined;
 }
 
 /** Freeze `value` and everything inside it; returns it. */

@@ -17,6 +17,7 @@ import { CanvasMiniMap } from './CanvasMiniMap.tsx';
 import { FlowNode } from './FlowNode.tsx';
 import { NEW_NODE_SIZE, NODE_DRAG_TYPE } from './Palette.tsx';
 import { TOPIC_DRAG_TYPE, type DraggedTopic } from './TopicList.tsx';
+import { useKnownGeometry } from './use-known-geometry.ts';
 
 /** At module scope, so React Flow never sees a new map and remounts every node. */
 const nodeTypes = { topicflow: FlowNode };
@@ -113,7 +114,8 @@ export function Canvas(props: { onFilesDropped: (files: File[]) => void }) {
     if (event) canvasRef.current?.removeAttribute('data-moving');
   }, []);
 
-  const nodes = useMemo(() => allNodes.filter((n) => (n.data.flow ?? firstTab) === activeTab), [allNodes, activeTab, firstTab]);
+  const tabNodes = useMemo(() => allNodes.filter((n) => (n.data.flow ?? firstTab) === activeTab), [allNodes, activeTab, firstTab]);
+  const nodes = useKnownGeometry(tabNodes);
   const visibleEdges = useMemo(() => {
     const ids = new Set(nodes.map((n) => n.id));
     return allEdges.filter((e) => ids.has(e.source) && ids.has(e.target));

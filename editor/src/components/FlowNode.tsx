@@ -4,6 +4,7 @@ import type { NodeStatus } from '../../../nodes/define-node.ts';
 import type { Problem } from '../../../nodes/errors.ts';
 import type { NodeCounters } from '../../../nodes/protocol.ts';
 import { PLACEHOLDER_TYPE, placeholderMessage, type PlaceholderConfig } from '../../../nodes/placeholder/definition.ts';
+import { countersShown, TESTABLE_TYPES } from '../lib/node-geometry.ts';
 import { categoryLook, configSummary, iconImage, iconPath } from '../lib/node-look.ts';
 import { brokerIdSet, warningsByNode, wiredPortsByNode } from '../lib/node-derived.ts';
 import { configProblemsCached, mergeProblems } from '../lib/schema-form-issues.ts';
@@ -20,7 +21,6 @@ export function NodeIcon({ type, size = 18 }: { type: string; size?: number }) {
   );
 }
 
-const TESTABLE = new Set(['mqtt-in', 'inject']);
 const NONE: readonly Problem[] = [];
 
 function compact(n: number): string {
@@ -97,7 +97,7 @@ function FlowNodeView({ id, data, selected }: NodeProps<EditorNode>) {
   // Lines get an overflow clip (for the CSS ellipsis) only when their text may not fit: see text-fit.ts.
   const nameFits = fitsLine('name', title);
   const shownSummary = summary ? fitLine('summary', summary) : undefined;
-  const hasCounters = !!counters && counters.in + counters.out + counters.errors > 0;
+  const hasCounters = countersShown(counters);
   const statusFits = !!status && !hasCounters && fitsLine('status', status.text);
   const classes = ['flow-node', `cat-${def?.category ?? 'debug'}`, data.type === PLACEHOLDER_TYPE ? 'placeholder' : '', selected ? 'selected' : '', problems.length ? 'has-problems' : ''];
 
@@ -142,7 +142,7 @@ function FlowNodeView({ id, data, selected }: NodeProps<EditorNode>) {
           )}
         </div>
       )}
-      {TESTABLE.has(data.type) && (
+      {TESTABLE_TYPES.has(data.type) && (
         <div className="flow-node-test nodrag">
           <SendTestValue nodeId={id} nodeType={data.type} />
         </div>

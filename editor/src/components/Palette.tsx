@@ -41,7 +41,11 @@ export function Palette() {
     const { nodes, activeTab, tabs } = useEditor.getState();
     const taken = nodes
       .filter((n) => (n.data.flow ?? tabs[0]?.id) === activeTab)
-      .map((n) => ({ ...n.position, width: n.measured?.width ?? NEW_NODE_SIZE.width, height: n.measured?.height ?? NEW_NODE_SIZE.height }));
+      .map((n) => {
+        // React Flow's size: the store hears of it only when it differs from the one the node was drawn with.
+        const size = flow.getState().nodeLookup.get(n.id)?.measured ?? n.measured;
+        return { ...n.position, width: size?.width ?? NEW_NODE_SIZE.width, height: size?.height ?? NEW_NODE_SIZE.height };
+      });
     const position = freeSpot(centre, NEW_NODE_SIZE, taken);
     addNode(type, { x: Math.round(position.x), y: Math.round(position.y) });
   };

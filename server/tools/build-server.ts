@@ -9,6 +9,7 @@
  */
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'esbuild';
@@ -31,6 +32,7 @@ const BUNDLED_PACKAGES: ReadonlySet<string> = new Set(['mqtt', 'zod', 'jsonata']
 const REQUIRE_SHIM = "import { createRequire as __topicflowCreateRequire } from 'node:module'; const require = __topicflowCreateRequire(import.meta.url);";
 const DEPENDENCY_FILES = ['package.json', 'package-lock.json'];
 const OLD_BUILD_MS = 10 * 60_000;
+const THIS_SCRIPT = 'server/tools/build-server.ts';
 const BUILD_OUTPUTS = [`${SERVER_DIST_DIR}/`, 'editor/dist/'];
 
 export interface ServerBuildReport {
@@ -75,7 +77,7 @@ export async function buildServer(root = ROOT): Promise<ServerBuildReport> {
     write: false,
     logLevel: 'warning',
     // English alone, as in the editor: the server's messages are English too.
-    plugins: [sourceLocationOfImportMeta(outdir), bundleOnly(BUNDLED_PACKAGES), ZOD_LOCALES_STUB],
+    plugins: [sourceLocationOfImportMeta(outdir), quietDebug(root), bundleOnly(BUNDLED_PACKAGES), ZOD_LOCALES_STUB],
   });
   mkdirSync(outdir, { recursive: true });
   let bytes = 0;
@@ -88,9 +90,10 @@ export async function buildServer(root = ROOT): Promise<ServerBuildReport> {
   const inputs: BuildManifest['inputs'] = {};
   for (const input of Object.keys(result.metafile.inputs)) {
     if (input.includes('node_modules/')) continue;
-    const seen = before.get(input);
+    // A module this script makes up (quiet-debug): the build is stale when the script changes.
+    const seen = before.get(input.startsWith('quiet-debug:') ? THIS_SCRIPT : input);
     if (!seen) throw new Error(`${input} is outside the folders the build watches (${SOURCE_DIRS.join(', ')})`);
-    inputs[input] = seen;
+    inputs[input.startsWith('quiet-debug:') ? THIS_SCRIPT : input] = seen;
   }
   // The bundled packages come from node_modules: a changed lock file means they may have changed.
   for (const file of DEPENDENCY_FILES) {
@@ -147,6 +150,42 @@ function bundleOnly(bundled: ReadonlySet<string>): Plugin {
         const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0]!;
         return bundled.has(name) ? undefined : { path: args.path, external: true };
       });
+    },
+  };
+}
+
+/**
+ * What bundled code gets for `require('debug')`: the real package when DEBUG is set as the
+ * process starts (so `DEBUG=mqttjs* topicflow run …` logs as it always did), otherwise a logger
+ * that does nothing. mqtt.js and mqtt-packet call their loggers about a dozen times per packet;
+ * switched off, each call still built an argument array and ran an `enabled` getter.
+ */
+const QUIET_DEBUG = `
+function off() {}
+off.enabled = false;
+off.namespace = '';
+off.log = off;
+off.destroy = off;
+off.extend = function () { return off; };
+function createDebug() { return off; }
+createDebug.enable = off;
+createDebug.disable = function () { return ''; };
+createDebug.enabled = function () { return false; };
+createDebug.default = createDebug;
+module.exports = process.env.DEBUG ? require('debug') : createDebug;
+`;
+
+function quietDebug(root: string): Plugin {
+  const namespace = 'quiet-debug';
+  return {
+    name: namespace,
+    setup(build) {
+      build.onResolve({ filter: /^debug$/ }, (args) => {
+        if (args.namespace !== namespace) return { path: 'debug', namespace };
+        // The stand-in's own require: the real package, bundled as before (run only if required).
+        return { path: createRequire(join(root, 'node_modules/mqtt/package.json')).resolve('debug') };
+      });
+      build.onLoad({ filter: /.*/, namespace }, () => ({ contents: QUIET_DEBUG, loader: 'js', resolveDir: root }));
     },
   };
 }

@@ -73,6 +73,28 @@ describe('the compiled build and the bin that picks it', () => {
     }
   });
 
+  it("keeps mqtt.js's debug log: silent by default, printed with DEBUG=mqttjs*", { timeout: 60_000 }, async () => {
+    if (serverIsStale(ROOT)) await buildServer(ROOT);
+    // Port 9 (discard): nothing answers, so the client keeps trying and has plenty to log.
+    const args = ['run', join(ROOT, 'flows/zigbee-temperature-fan.json'), '--no-broker', '--broker', 'mqtt://127.0.0.1:9'];
+    const quiet = startCli(args, { TOPICFLOW_SHOW_LOADER: '1', DEBUG: '' });
+    try {
+      await quiet.waitForLine(/broker home: connecting/, 30_000);
+      await quiet.waitForLine(/broker home: disconnected/, 10_000);
+      assert.match(quiet.output(), /running the compiled build/);
+      assert.doesNotMatch(quiet.output(), /mqttjs/);
+    } finally {
+      await quiet.stop();
+    }
+    const logging = startCli(args, { TOPICFLOW_SHOW_LOADER: '1', DEBUG: 'mqttjs:client' });
+    try {
+      await logging.waitForLine(/mqttjs:client MqttClient :: options\.protocol/, 30_000);
+      assert.match(logging.output(), /running the compiled build/);
+    } finally {
+      await logging.stop();
+    }
+  });
+
   it('falls back to the TypeScript sources until the next build, and says why', { timeout: 120_000 }, async () => {
     // A copy of the project's sources, so the test can build and edit without touching the checkout.
     const root = join(dir, 'copy');

@@ -137,6 +137,29 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array, opt
   }
 }
 
+/**
+ * Deletes `path` durably, in one synchronous step: after this returns the file is gone from
+ * the disk, not only from the cache. A file already absent is not an error.
+ */
+export function removeFileSync(path: string): void {
+  try {
+    try {
+      unlinkSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    const folder = openSync(dirname(path), 'r');
+    try {
+      fsyncFolderSync(folder);
+    } finally {
+      closeSync(folder);
+    }
+  } catch (error) {
+    const cause = ensureError(error);
+    throw new OperationalError(`cannot delete ${path}: ${cause.message}`, { cause });
+  }
+}
+
 function fsyncFolderSync(fd: number): void {
   try {
     fsyncSync(fd);

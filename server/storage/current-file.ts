@@ -1,11 +1,9 @@
 /**
- * current.json, the flow store's commit point: which revision is the deployed flow.
- *
- * This version writes it as a pointer, `{ rev, seq, savedAt, file }`, a few dozen bytes
- * flushed only after the revision file it names is on disk: a deploy writes its document
- * once, not twice. Versions before wrote the whole revision into it
- * (`{ rev, seq, savedAt, parent, note, nodeCount, document }`); such a file is still read,
- * and the next save replaces it with a pointer.
+ * current.json, which earlier versions of the flow store wrote after each revision file to
+ * name the deployed flow: first as a whole copy of the revision
+ * (`{ rev, seq, savedAt, parent, note, nodeCount, document }`), then for a while as a
+ * pointer to its file (`{ rev, seq, savedAt, file }`). This version writes none (the newest
+ * revision is current) but reads both, and the next save removes the file.
  */
 import { isRecord, revisionFileName } from './flow-store-format.ts';
 
@@ -28,11 +26,6 @@ export interface CurrentCopy {
   readonly parent: string | null;
   readonly note: string | undefined;
   readonly document: unknown;
-}
-
-/** The text of current.json pointing at the revision `rev` of number `seq`. */
-export function pointerText(rev: string, seq: number, savedAt: string): string {
-  return JSON.stringify({ rev, seq, savedAt, file: revisionFileName(seq, rev) });
 }
 
 /** What a parsed current.json says, in either format; undefined for anything else. */

@@ -2,20 +2,19 @@
  * The deployed flow and its history, crash-safe on disk:
  *
  *     <dataDir>/flows/revisions/<seq, 8 digits>-<rev>.json  { rev, seq, parent, savedAt, note?, nodeCount, document }
- *     <dataDir>/flows/current.json                          { rev, seq, savedAt, file }
  *
- * A save writes its revision file first and then current.json, a small pointer to it (see
- * current-file.ts), each atomically and flushed, so a crash leaves current.json naming
- * either the previous flow or the new one, whole. A revision newer than current.json is a
- * save that never finished; it is discarded at the next open (see load-current.ts).
+ * The newest revision is the current flow. A save is one atomic, flushed write of its
+ * revision file (temp file, fsync, rename, fsync of the folder): a crash leaves the file
+ * whole or absent, so the store holds the previous flow or the new one, never a torn one.
+ * Earlier versions also wrote a current.json naming the current flow; one left by them is
+ * still read, and removed by the next save (see load-current.ts).
  */
 import { unlinkSync } from 'node:fs';
 import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deepFreeze } from '../../nodes/document/json-value.ts';
 import { OperationalError, UserInputError, ensureError } from '../../nodes/errors.ts';
-import { readJsonFile, removeStaleTempFiles, writeFileAtomicSync } from './atomic-file.ts';
-import { pointerText } from './current-file.ts';
+import { readJsonFile, removeFileSync, removeStaleTempFiles, writeFileAtomicSync } from './atomic-file.ts';
 import { StoredDocument, isRecord, nodeCountOf, revisionFileName, revisionId, withDocument, withoutBom } from './flow-store-format.ts';
 import { loadCurrent, type Current } from './load-current.ts';
 import { scanRevisions, type Revision, type RevisionInfo } from './revision-scan.ts';
@@ -71,6 +70,8 @@ export class FlowStore {
   #revisions: Revision[] = [];
   #current: Current | undefined;
   #nextSeq = 1;
+  /** An earlier version's current.json still names the current flow (until a save removes it). */
+  #currentFile = false;
   /** The tail of the save queue: each save starts when the one before it has settled. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -85,10 +86,9 @@ export class FlowStore {
   }
 
   /**
-   * Opens (creating if needed) the flow store of a data folder. A current.json that is
-   * missing, does not parse, or names a revision that cannot be read while other revisions
-   * exist is replaced by the newest revision that parses, with a loud warning; the bad file
-   * is kept as `current.json.corrupt-<time>`.
+   * Opens (creating if needed) the flow store of a data folder. When the newest revision
+   * file, or an earlier version's current.json, cannot be used, the newest revision that
+   * parses runs, with a loud warning; a bad file is kept as `<name>.corrupt-<time>`.
    */
   static async open(dataDir: string, options: FlowStoreOptions = {}): Promise<FlowStore> {
     const store = new FlowStore(dataDir, options);
@@ -101,6 +101,7 @@ export class FlowStore {
       store.#current = loaded.current;
       store.#revisions = loaded.revisions;
       store.#nextSeq = loaded.nextSeq;
+      store.#currentFile = loaded.currentFile;
       store.#prune();
     } catch (error) {
       if (error instanceof OperationalError || error instanceof UserInputError) throw error;
@@ -168,19 +169,20 @@ export class FlowStore {
     const file = revisionFileName(seq, rev);
     const revisionPath = join(this.#revisionsDir, file);
 
-    // The document is written once, into its revision file; current.json only names it.
-    // Synchronous: the two flushed writes take a few milliseconds of disk time, but as async
+    // Synchronous: the flushed write takes a few milliseconds of disk time, but as async
     // steps each waits for a turn of an event loop that a stream of messages keeps busy,
     // which made a deploy's reply 50–130 ms later under 2,000 msg/s. Meanwhile messages wait
     // in their sockets; none is lost.
     writeFileAtomicSync(revisionPath, withDocument({ rev, seq, parent: parent ?? null, savedAt, note, nodeCount }, content));
     try {
-      writeFileAtomicSync(join(this.#dir, 'current.json'), pointerText(rev, seq, savedAt));
+      // An earlier version's current.json would name the previous flow at the next open.
+      if (this.#currentFile) removeFileSync(join(this.#dir, 'current.json'));
     } catch (error) {
       // The revision was never current; leave no trace of it (open() would discard it anyway).
       await unlink(revisionPath).catch(() => undefined);
       throw error;
     }
+    this.#currentFile = false;
     this.#current = { rev, seq, savedAt, document: StoredDocument.fromText(content) };
     this.#revisions.push({ rev, seq, savedAt, note, nodeCount, file });
     this.#prune();

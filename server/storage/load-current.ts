@@ -1,15 +1,20 @@
 /**
- * Which flow is current when the flow store opens, and the repairs that takes: saves cut
- * off before they became current are discarded, a revision file missing beside an old-style
- * current.json is written again from it, and a current.json that cannot be used (torn by
- * another tool, hand-edited, or naming a revision that is gone) gives way to the newest
- * revision that can be read, loudly.
+ * Which flow is current when the flow store opens, and the repairs that takes.
+ *
+ * The current flow is the newest revision file that can be read: a save's one atomic write
+ * is its commit. A current.json left by an earlier version (a whole copy of the revision, or
+ * a pointer to its file; see current-file.ts) still names the current flow until the next
+ * save removes it: revisions newer than it are saves cut off before they finished and are
+ * discarded, and a revision file missing beside an old-style copy is written again from it.
+ * A current.json that cannot be used (torn by another tool, hand-edited, or naming a
+ * revision that is gone) is set aside, and so is a damaged revision file; when either hid a
+ * newer flow, the newest revision that can be read runs, with a loud warning.
  */
-import { unlink } from 'node:fs/promises';
+import { access, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureError } from '../../nodes/errors.ts';
 import { readJsonFile, setAside, writeFileAtomic } from './atomic-file.ts';
-import { parseCurrentFile, pointerText, type CurrentCopy } from './current-file.ts';
+import { parseCurrentFile, type CurrentCopy } from './current-file.ts';
 import { StoredDocument, isRecord, nodeCountOf, revisionFileName, withDocument } from './flow-store-format.ts';
 import type { Revision, ScannedRevisions } from './revision-scan.ts';
 
@@ -26,16 +31,18 @@ export interface LoadedCurrent {
   /** Oldest first, without the discarded ones. */
   readonly revisions: Revision[];
   readonly nextSeq: number;
+  /** A current.json of an earlier version is still there: the next save must remove it. */
+  readonly currentFile: boolean;
 }
 
 interface Folders {
-  /** `<dataDir>/flows`, where current.json is. */
+  /** `<dataDir>/flows`, where an earlier version's current.json is. */
   readonly dir: string;
   readonly revisionsDir: string;
   readonly warn: (line: string) => void;
 }
 
-/** Reads current.json (either format) against the revisions found by `scanRevisions`. */
+/** The current flow among the revisions found by `scanRevisions`, and what current.json says if there is one. */
 export async function loadCurrent(folders: Folders, scanned: ScannedRevisions): Promise<LoadedCurrent> {
   const { dir, revisionsDir, warn } = folders;
   const path = join(dir, 'current.json');
@@ -50,39 +57,52 @@ export async function loadCurrent(folders: Folders, scanned: ScannedRevisions): 
     nextSeq = Math.max(nextSeq, seq + 1);
     if (parsed.seq !== undefined) ({ revisions, nextSeq } = await discardUnfinished(folders, revisions, parsed.seq));
     if (parsed.seq !== undefined && !revisions.some((r) => r.rev === parsed.rev)) revisions = await rewriteRevision(folders, revisions, parsed, parsed.seq);
-    return { current, revisions, nextSeq };
+    return { current, revisions, nextSeq, currentFile: true };
   }
 
-  let problem: string;
+  let problem: string | undefined;
   if (parsed?.kind === 'pointer') {
     ({ revisions, nextSeq } = await discardUnfinished(folders, revisions, parsed.seq));
     const entry = revisions.find((r) => r.rev === parsed.rev && r.seq === parsed.seq);
     const document = entry ? await readDocument(revisionsDir, entry, scanned) : undefined;
     if (document !== undefined) {
-      return { current: { rev: parsed.rev, seq: parsed.seq, savedAt: parsed.savedAt, document: StoredDocument.fromValue(document) }, revisions, nextSeq };
+      const current = { rev: parsed.rev, seq: parsed.seq, savedAt: parsed.savedAt, document: StoredDocument.fromValue(document) };
+      return { current, revisions, nextSeq, currentFile: true };
     }
-    problem = `the revision it names, ${join(revisionsDir, parsed.file)}, is missing or damaged`;
-  } else {
-    if (!read.ok && read.reason === 'missing' && revisions.length === 0) return { current: undefined, revisions, nextSeq };
-    problem = read.ok ? 'it is not a saved flow' : read.reason === 'missing' ? 'it is missing' : `it does not parse: ${read.error.message}`;
+    problem = `${path} cannot be used (the revision it names, ${join(revisionsDir, parsed.file)}, is missing or damaged)`;
+  } else if (read.ok || read.reason === 'corrupt') {
+    problem = `${path} cannot be used (${read.ok ? 'it is not a saved flow' : `it does not parse: ${read.error.message}`})`;
   }
 
-  const aside = read.ok || read.reason === 'corrupt' ? await setAside(path) : undefined;
+  const aside = problem === undefined ? undefined : await setAside(path);
   const kept = aside ? `; the bad file is ${aside}` : '';
-  // Newest first: the latest revision that can still be read becomes current.
+  const currentFile = await exists(path);
+  // Newest first: the latest revision that can still be read is current.
   for (const entry of [...revisions].reverse()) {
     const document = await readDocument(revisionsDir, entry, scanned);
     if (document === undefined) continue;
-    await writeFileAtomic(path, pointerText(entry.rev, entry.seq, entry.savedAt));
-    warn(
-      `FLOW STORE RECOVERY: ${path} cannot be used (${problem}); running revision ${entry.rev} ` +
-        `saved ${entry.savedAt} (${join(revisionsDir, entry.file)}) instead${kept}. Check that this is the flow you expect.`,
-    );
+    // A revision file newer than this one was damaged (the scan set it aside and said so).
+    problem ??= entry.seq < nextSeq - 1 ? `the newest revision file, number ${nextSeq - 1}, is damaged or missing` : undefined;
+    if (problem) {
+      warn(
+        `FLOW STORE RECOVERY: ${problem}; running revision ${entry.rev} ` +
+          `saved ${entry.savedAt} (${join(revisionsDir, entry.file)}) instead${kept}. Check that this is the flow you expect.`,
+      );
+    }
     const current = { rev: entry.rev, seq: entry.seq, savedAt: entry.savedAt, document: StoredDocument.fromValue(document) };
-    return { current, revisions: revisions.filter((r) => r.seq <= entry.seq), nextSeq };
+    return { current, revisions: revisions.filter((r) => r.seq <= entry.seq), nextSeq, currentFile };
   }
-  warn(`FLOW STORE RECOVERY: ${path} cannot be used (${problem}) and no revision could be read; starting with NO flow${kept}`);
-  return { current: undefined, revisions, nextSeq };
+  if (problem || nextSeq > 1) warn(`FLOW STORE RECOVERY: ${problem ?? 'no revision file can be read'}; no revision could be read; starting with NO flow${kept}`);
+  return { current: undefined, revisions, nextSeq, currentFile };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false; // missing, or set aside just now
+  }
 }
 
 /** The document of a revision found at open (the newest one was kept by the scan), or undefined if it cannot be read. */

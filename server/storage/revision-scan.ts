@@ -17,7 +17,7 @@ export interface Revision extends RevisionInfo {
   readonly file: string;
 }
 
-/** The newest revision that parsed, document included: what a broken current.json falls back to. */
+/** The newest revision that parsed, document included: the current flow, unless an earlier version's current.json names another. */
 export interface ReadableRevision {
   readonly rev: string;
   readonly seq: number;

@@ -6,6 +6,7 @@ import { OperationalError } from '../../../nodes/errors.ts';
 import {
   createFileAtomic,
   readJsonFile,
+  removeFileSync,
   removeStaleTempFiles,
   tempFileWriter,
   writeFileAtomic,
@@ -90,5 +91,20 @@ describe('removeStaleTempFiles', () => {
     assert.deepEqual(await removeStaleTempFiles(dir), [stale]);
     assert.deepEqual((await readdir(dir)).sort(), ['.current.json.' + process.pid + '-00c0ffee.tmp', '.hidden', 'current.json'].sort());
     assert.deepEqual(await removeStaleTempFiles(join(dir, 'absent')), []);
+  });
+});
+
+describe('removeFileSync', () => {
+  test('deletes a file; one already gone is no error; a folder is an OperationalError naming it', async (t) => {
+    const dir = await tempDataDir(t);
+    const file = join(dir, 'current.json');
+    await writeFile(file, '{}');
+    removeFileSync(file);
+    assert.deepEqual(await readdir(dir), []);
+    removeFileSync(file);
+    const folder = join(dir, 'a-folder');
+    await mkdir(folder);
+    assert.throws(() => removeFileSync(folder), (error: unknown) => error instanceof OperationalError && error.message.includes(folder));
+    assert.deepEqual(await readdir(dir), ['a-folder']);
   });
 });

@@ -1,8 +1,8 @@
 /**
- * current.json in both its formats: this version's pointer to the revision file, and the
- * whole copy of the revision that earlier versions wrote (still read, and replaced by a
- * pointer at the next save). A pointer whose revision cannot be read falls back to the
- * newest revision that can, loudly. And the current document is kept as text until read.
+ * The newest revision is the current flow; a current.json left by an earlier version (a
+ * whole copy of the revision, or a pointer to its file) still names it until the next save
+ * removes the file. What cannot be read gives way to the newest revision that can, loudly.
+ * And the current document is kept as the text it was saved from until it is read.
  */
 import assert from 'node:assert/strict';
 import { copyFile, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
@@ -18,48 +18,55 @@ async function open(dir: string): Promise<{ store: FlowStore; warnings: string[]
   return { store: await FlowStore.open(dir, { warn: (line) => warnings.push(line) }), warnings };
 }
 
+const revisionFile = (seq: number, rev: string) => `${String(seq).padStart(8, '0')}-${rev}.json`;
 const paths = (dir: string, seq: number, rev: string) => ({
   current: join(dir, 'flows', 'current.json'),
-  revision: join(dir, 'flows', 'revisions', `${String(seq).padStart(8, '0')}-${rev}.json`),
+  revision: join(dir, 'flows', 'revisions', revisionFile(seq, rev)),
 });
 
-/**
- * Rewrites current.json as an earlier version left it: the same object as the revision file
- * (`{ rev, seq, parent, savedAt, note?, nodeCount, document }`), which it wrote to both.
- */
-async function writeOldStyleCurrent(dir: string, seq: number, rev: string): Promise<void> {
+/** current.json as the first versions wrote it: the same object as the revision file. */
+async function writeCopyCurrent(dir: string, seq: number, rev: string): Promise<void> {
   const { current, revision } = paths(dir, seq, rev);
   await copyFile(revision, current);
 }
 
-test('an old-style current.json (a whole copy) is read, and the next save replaces it with a pointer', async (t) => {
-  const dir = await tempDataDir(t);
-  const { store } = await open(dir);
-  const first = await store.save(doc('first'));
-  const second = await store.save(doc('second'));
-  await writeOldStyleCurrent(dir, 2, second);
+/** current.json as the versions just before this one wrote it: a pointer to the revision file. */
+async function writePointerCurrent(dir: string, seq: number, rev: string, file = revisionFile(seq, rev)): Promise<void> {
+  await writeFile(paths(dir, seq, rev).current, JSON.stringify({ rev, seq, savedAt: '2026-12-06T08:00:00.000Z', file }));
+}
 
-  const { store: reopened, warnings } = await open(dir);
-  assert.deepEqual(warnings, []);
-  assert.equal(reopened.current()?.rev, second);
-  assert.deepEqual(reopened.current()?.document, doc('second'));
-  assert.deepEqual(reopened.revisions().map((r) => r.rev), [second, first]);
+for (const [format, write] of [
+  ['a whole copy', writeCopyCurrent],
+  ['a pointer', writePointerCurrent],
+] as const) {
+  test(`an earlier version's current.json (${format}) names the current flow until the next save removes it`, async (t) => {
+    const dir = await tempDataDir(t);
+    const { store } = await open(dir);
+    const first = await store.save(doc('first'));
+    const unfinished = await store.save(doc('cut off before its current.json'));
+    await write(dir, 1, first);
 
-  const third = await reopened.save(doc('third'));
-  const pointer = JSON.parse(await readFile(paths(dir, 3, third).current, 'utf8')) as Record<string, unknown>;
-  assert.equal(pointer['file'], `00000003-${third}.json`);
-  assert.ok(!('document' in pointer));
-  const { store: last, warnings: quiet } = await open(dir);
-  assert.deepEqual(quiet, []);
-  assert.deepEqual(last.current()?.document, doc('third'));
-});
+    const { store: reopened, warnings } = await open(dir);
+    assert.equal(reopened.current()?.rev, first);
+    assert.deepEqual(reopened.current()?.document, doc('first'));
+    assert.deepEqual(reopened.revisions().map((r) => r.rev), [first]);
+    assert.deepEqual(warnings, [`flow store: discarding revision ${unfinished}, a save interrupted before it became current`]);
+
+    const third = await reopened.save(doc('third'));
+    assert.deepEqual(await readdir(join(dir, 'flows')), ['revisions']);
+    const { store: last, warnings: quiet } = await open(dir);
+    assert.deepEqual(quiet, []);
+    assert.equal(last.current()?.rev, third);
+    assert.deepEqual(last.revisions().map((r) => r.rev), [third, first]);
+  });
+}
 
 test('an old-style current.json whose revision file is missing: the file is written again from it', async (t) => {
   const dir = await tempDataDir(t);
   const { store } = await open(dir);
   const first = await store.save(doc('first'));
   const second = await store.save(doc('second'), { note: 'the one in flight' });
-  await writeOldStyleCurrent(dir, 2, second);
+  await writeCopyCurrent(dir, 2, second);
   const { revision } = paths(dir, 2, second);
   const written = await readFile(revision, 'utf8');
   await unlink(revision);
@@ -76,7 +83,7 @@ test('an old-style current.json whose revision file is missing: the file is writ
   assert.doesNotMatch(warnings.join('\n'), /corrupt|damaged|RECOVERY/i);
 
   const third = await reopened.save(doc('third'));
-  assert.deepEqual((await readdir(join(dir, 'flows', 'revisions'))).sort(), [`00000001-${first}.json`, `00000002-${second}.json`, `00000003-${third}.json`]);
+  assert.deepEqual((await readdir(join(dir, 'flows', 'revisions'))).sort(), [revisionFile(1, first), revisionFile(2, second), revisionFile(3, third)]);
   assert.deepEqual((await open(dir)).warnings, []);
 });
 
@@ -84,11 +91,12 @@ for (const [damage, harm] of [
   ['missing', (path: string) => unlink(path)],
   ['torn', (path: string) => writeFile(path, '{"rev":"')],
 ] as const) {
-  test(`current.json naming a revision file that is ${damage}: the newest readable revision runs, loudly`, async (t) => {
+  test(`a pointer naming a revision file that is ${damage}: the newest readable revision runs, loudly`, async (t) => {
     const dir = await tempDataDir(t);
     const { store } = await open(dir);
     const first = await store.save(doc('first'));
     const second = await store.save(doc('second'));
+    await writePointerCurrent(dir, 2, second);
     await harm(paths(dir, 2, second).revision);
 
     const { store: recovered, warnings } = await open(dir);
@@ -96,10 +104,9 @@ for (const [damage, harm] of [
     assert.deepEqual(recovered.current()?.document, doc('first'));
     assert.deepEqual(recovered.revisions().map((r) => r.rev), [first]);
     const loud = warnings.find((w) => w.startsWith('FLOW STORE RECOVERY'));
-    assert.ok(loud?.includes(`00000002-${second}.json, is missing or damaged`) && loud.includes(`running revision ${first}`), warnings.join('\n'));
-    assert.ok((await readdir(join(dir, 'flows'))).some((f) => f.startsWith('current.json.corrupt-')), 'the old pointer is kept aside');
+    assert.ok(loud?.includes(`${revisionFile(2, second)}, is missing or damaged`) && loud.includes(`running revision ${first}`), warnings.join('\n'));
+    assert.ok((await readdir(join(dir, 'flows'))).some((f) => f.startsWith('current.json.corrupt-')), 'the pointer is kept aside');
 
-    // current.json now names the recovered revision: the next start is quiet, and saves go on.
     const { store: next, warnings: quiet } = await open(dir);
     assert.deepEqual(quiet, []);
     assert.equal(next.current()?.rev, first);
@@ -108,30 +115,29 @@ for (const [damage, harm] of [
   });
 }
 
+test('a damaged newest revision file: the one before it runs, loudly', async (t) => {
+  const dir = await tempDataDir(t);
+  const { store } = await open(dir);
+  const first = await store.save(doc('first'));
+  const second = await store.save(doc('second'));
+  await writeFile(paths(dir, 2, second).revision, '');
+
+  const { store: recovered, warnings } = await open(dir);
+  assert.equal(recovered.current()?.rev, first);
+  assert.ok(warnings.some((w) => w.startsWith('FLOW STORE RECOVERY: the newest revision file, number 2,') && w.includes(`running revision ${first}`)), warnings.join('\n'));
+  assert.ok(warnings.some((w) => w.includes(`skipping damaged revision file`) && w.includes(second)), warnings.join('\n'));
+});
+
 test('a pointer whose file name does not match its rev and seq is not taken for one', async (t) => {
   const dir = await tempDataDir(t);
   const { store } = await open(dir);
   const first = await store.save(doc('first'));
   const second = await store.save(doc('second'));
-  const { current } = paths(dir, 2, second);
-  const pointer = JSON.parse(await readFile(current, 'utf8')) as Record<string, unknown>;
-  await writeFile(current, JSON.stringify({ ...pointer, file: `00000001-${first}.json` }));
+  await writePointerCurrent(dir, 2, second, revisionFile(1, first));
 
   const { store: recovered, warnings } = await open(dir);
   assert.equal(recovered.current()?.rev, second, 'the newest readable revision');
   assert.match(warnings.join('\n'), /FLOW STORE RECOVERY: .*not a saved flow/);
-});
-
-test('the current document is parsed when read, frozen, and equal to what was saved', async (t) => {
-  const { store } = await open(await tempDataDir(t));
-  const input = doc('lazy');
-  const rev = await store.save(input);
-  input.name = 'changed by the caller afterwards';
-  const current = store.current()!;
-  assert.deepEqual(current.document, doc('lazy'));
-  assert.ok(Object.isFrozen(current.document));
-  assert.equal(store.current()!.document, current.document, 'parsed once');
-  assert.equal(await store.get(rev), current.document);
 });
 
 test('a document saved with the text it came in is stored as that text, byte order mark dropped', async (t) => {
@@ -149,4 +155,16 @@ test('a document saved with the text it came in is stored as that text, byte ord
   assert.deepEqual(warnings, []);
   assert.deepEqual(reopened.current()?.document, doc('späť'));
   assert.deepEqual(await reopened.get(first), doc('first'));
+});
+
+test('the current document is parsed when read, frozen, and equal to what was saved', async (t) => {
+  const { store } = await open(await tempDataDir(t));
+  const input = doc('lazy');
+  const rev = await store.save(input);
+  input.name = 'changed by the caller afterwards';
+  const current = store.current()!;
+  assert.deepEqual(current.document, doc('lazy'));
+  assert.ok(Object.isFrozen(current.document));
+  assert.equal(store.current()!.document, current.document, 'parsed once');
+  assert.equal(await store.get(rev), current.document);
 });

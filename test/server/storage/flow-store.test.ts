@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { UserInputError } from '../../../nodes/errors.ts';
@@ -48,9 +48,8 @@ describe('FlowStore', () => {
     assert.deepEqual(await store.get(first), doc('one', 2));
     assert.ok(!Number.isNaN(Date.parse(store.current()!.savedAt)));
 
-    // current.json names the revision file; the document is written once, there.
-    const current = JSON.parse(await readFile(join(dir, 'flows', 'current.json'), 'utf8')) as Record<string, unknown>;
-    assert.deepEqual(current, { rev: second, seq: 2, savedAt: store.current()!.savedAt, file: `00000002-${second}.json` });
+    // One file per save: the newest revision is the current flow.
+    assert.deepEqual(await readdir(join(dir, 'flows')), ['revisions']);
     const revisionFile = JSON.parse(await readFile(join(dir, 'flows', 'revisions', `00000002-${second}.json`), 'utf8')) as Record<string, unknown>;
     assert.deepEqual(revisionFile['document'], doc('two', 3));
     assert.deepEqual((await readdir(join(dir, 'flows', 'revisions'))).sort(), [`00000001-${first}.json`, `00000002-${second}.json`]);
@@ -159,7 +158,7 @@ describe('FlowStore', () => {
     assert.ok((await readdir(revisionsDir)).some((f) => f.startsWith(`00000003-${revs[2]}.json.corrupt-`)));
     assert.deepEqual(recovered.revisions().map((r) => r.rev), [revs[1], revs[0]]);
 
-    // current.json was rewritten: the next start is quiet, and saves go on from there.
+    // The bad files are out of the way: the next start is quiet, and saves go on from there.
     const { store: next, warnings: quiet } = await openCollecting(dir);
     assert.deepEqual(quiet, []);
     const rev = await next.save(doc('d'));
@@ -191,16 +190,18 @@ describe('FlowStore', () => {
     const dir = await tempDataDir(t);
     const { store } = await openCollecting(dir);
     const kept = await store.save(doc('kept'));
-    const currentText = await readFile(join(dir, 'flows', 'current.json'), 'utf8');
     const lost = await store.save(doc('lost'));
-    // As if the process died between the revision file and current.json.
-    await writeFile(join(dir, 'flows', 'current.json'), currentText);
+    // As if an earlier version died between the revision file and its current.json, which
+    // was the same object as the revision file.
+    await copyFile(join(dir, 'flows', 'revisions', `00000001-${kept}.json`), join(dir, 'flows', 'current.json'));
     const { store: reopened, warnings } = await openCollecting(dir);
     assert.equal(reopened.current()?.rev, kept);
     assert.deepEqual(reopened.revisions().map((r) => r.rev), [kept]);
     assert.match(warnings.join('\n'), new RegExp(`discarding revision ${lost}`));
     const next = await reopened.save(doc('next'));
     assert.deepEqual((await readdir(join(dir, 'flows', 'revisions'))).sort(), [`00000001-${kept}.json`, `00000002-${next}.json`]);
+    assert.deepEqual(await readdir(join(dir, 'flows')), ['revisions'], 'the save removed current.json');
+    assert.equal((await openCollecting(dir)).store.current()?.rev, next);
   });
 
   test('temp files are never taken for revisions; a dead writer\'s are removed', async (t) => {
@@ -219,6 +220,6 @@ describe('FlowStore', () => {
     assert.deepEqual(reopened.revisions().map((r) => r.rev), [rev]);
     assert.equal(reopened.current()?.rev, rev);
     assert.deepEqual((await readdir(revisionsDir)).sort(), [live, `00000001-${rev}.json`].sort());
-    assert.deepEqual((await readdir(join(dir, 'flows'))).sort(), ['current.json', 'revisions']);
+    assert.deepEqual(await readdir(join(dir, 'flows')), ['revisions']);
   });
 });

@@ -4,8 +4,9 @@ import type { NodeStatus } from '../../../nodes/define-node.ts';
 import type { Problem } from '../../../nodes/errors.ts';
 import type { NodeCounters } from '../../../nodes/protocol.ts';
 import { PLACEHOLDER_TYPE, placeholderMessage, type PlaceholderConfig } from '../../../nodes/placeholder/definition.ts';
+import { cardStyleSheet, iconClass } from '../lib/card-styles.ts';
 import { countersShown, TESTABLE_TYPES } from '../lib/node-geometry.ts';
-import { categoryLook, configSummary, iconImage, iconPath } from '../lib/node-look.ts';
+import { configSummary, iconPath } from '../lib/node-look.ts';
 import { brokerIdSet, warningsByNode, wiredPortsByNode } from '../lib/node-derived.ts';
 import { configProblemsCached, mergeProblems } from '../lib/schema-form-issues.ts';
 import { fitLine, fitsLine } from '../lib/text-fit.ts';
@@ -19,6 +20,13 @@ export function NodeIcon({ type, size = 18 }: { type: string; size?: number }) {
       <path d={iconPath(type)} fill="none" stroke="currentColor" strokeWidth="1.9" strokeLinecap="round" strokeLinejoin="round" />
     </svg>
   );
+}
+
+// The class rules the cards' colours and icons come from, in the page before the first card.
+if (typeof document !== 'undefined') {
+  const style = document.createElement('style');
+  style.textContent = cardStyleSheet();
+  document.head.append(style);
 }
 
 const NONE: readonly Problem[] = [];
@@ -75,7 +83,6 @@ function useNodeView(id: string): NodeView {
  */
 function FlowNodeView({ id, data, selected }: NodeProps<EditorNode>) {
   const def = definitionOf(data.type);
-  const look = categoryLook(def?.category);
   const { status, counters, serverProblems, warnings, brokerIds, wiredPorts } = useNodeView(id);
 
   const localProblems = useMemo(() => {
@@ -102,18 +109,12 @@ function FlowNodeView({ id, data, selected }: NodeProps<EditorNode>) {
   const classes = ['flow-node', `cat-${def?.category ?? 'debug'}`, data.type === PLACEHOLDER_TYPE ? 'placeholder' : '', selected ? 'selected' : '', problems.length ? 'has-problems' : ''];
 
   return (
-    <div
-      className={classes.filter(Boolean).join(' ')}
-      style={{ ['--accent' as string]: look.color, ['--tint' as string]: look.tint }}
-      data-testid={`flow-node-${id}`}
-      data-node-type={data.type}
-    >
-      {(def?.inputs ?? 0) > 0 && (
-        <Handle type="target" position={Position.Left} id="in" className="port port-in" data-testid={`handle-${id}-in`} />
-      )}
+    // Colours and icon come from class rules (card-styles.ts), not inline styles.
+    <div className={classes.filter(Boolean).join(' ')}>
+      {(def?.inputs ?? 0) > 0 && <Handle type="target" position={Position.Left} id="in" className="port port-in" />}
       <div className="flow-node-head">
         {/* The icon as a background image, not an inline svg: fewer paint layers per node. */}
-        <span className="flow-node-icon" style={{ backgroundImage: iconImage(data.type, look.color) }} />
+        <span className={`flow-node-icon ${iconClass(data.type)}`} />
         <div className="flow-node-titles">
           <div className={nameFits ? 'flow-node-name' : 'flow-node-name clipped'} title={data.name ? `${data.name} (${def?.label ?? data.type})` : undefined}>
             {title}
@@ -167,7 +168,6 @@ function FlowNodeView({ id, data, selected }: NodeProps<EditorNode>) {
           id={`out-${port}`}
           className="port port-out"
           style={outputs > 1 ? { top: `${((port + 1) * 100) / (outputs + 1)}%` } : undefined}
-          data-testid={`handle-${id}-out-${port}`}
         />
       ))}
     </div>

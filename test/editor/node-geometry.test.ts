@@ -119,20 +119,32 @@ describe(SUITE, suiteNeeds('chromium', SUITE), () => {
     assert.deepEqual(await hiddenNodes(page), [], 'nodes hidden for measuring');
   });
 
-  it('keeps wires on their handles when cards grow a status or counters line, and when nodes are selected or moved', async (t) => {
+  it('keeps wires on their handles when cards grow a status or counters line, and through moves, an undo and a selection', async (t) => {
     const page = await open(t);
     await expectStatus(page, 'sensors', /connected/);
     assert.deepEqual(await wireMisses(page), [], 'wires once the statuses are shown');
+    const allMeet = async (when: string): Promise<void> => {
+      let misses: string[] = [];
+      await assertEventually(async () => (misses = await wireMisses(page)).length === 0, `wires meet their handles ${when}`).catch((error: Error) => {
+        throw new Error(`${error.message}: ${misses.join('; ')}`);
+      });
+    };
 
-    // A test value through the inject node: the nodes on its path show counters.
+    // An undo step taken while the inject node is as it was drawn at load…
+    await moveNode(page, 'temperature', 40, 30);
+    await allMeet('after a move');
+    // …then a test value through it: the inject node grows a counters line…
     const before = (await node(page, 'tick').boundingBox())!.height;
     await page.getByTestId('send-tick').click();
     await assertEventually(async () => (await node(page, 'tick').boundingBox())!.height > before, 'the inject node shows its counters');
-    await assertEventually(async () => (await wireMisses(page)).length === 0, `wires meet their handles once the counters are shown: ${(await wireMisses(page)).join('; ')}`);
+    await allMeet('once the counters are shown');
+    // …and the undo brings back the node objects from before it grew.
+    await page.keyboard.press('Control+z');
+    await allMeet('after the undo');
 
-    await selectNode(page, 'temperature');
-    await moveNode(page, 'hot', 40, 30);
-    await assertEventually(async () => (await wireMisses(page)).length === 0, `wires meet their handles after a selection and a move: ${(await wireMisses(page)).join('; ')}`);
+    await selectNode(page, 'hot');
+    await moveNode(page, 'hot', -30, 40);
+    await allMeet('after a selection and a move');
     assert.deepEqual(await hiddenNodes(page), [], 'nodes hidden for measuring');
   });
 });

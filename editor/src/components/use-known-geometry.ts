@@ -29,13 +29,14 @@ function shapeOf(node: EditorNode, state: EditorState): CardShape | undefined {
 /**
  * `nodes` as React Flow is to get them: a node it has not measured yet comes with the size and
  * handles its card will have (node-geometry.ts), so it is drawn with its wires at once instead
- * of hidden until measured. React Flow still measures every node and corrects a wrong guess
- * (reported as a dimensions change, which the store keeps as `measured`, as before).
+ * of hidden until measured. React Flow still measures every node it mounts and corrects a wrong
+ * guess (reported as a dimensions change, which the store keeps as `measured`, as before).
  *
- * The same object is returned for the same store node, so React Flow keeps what it knows of
- * nodes that did not change. A node React Flow has measured (and the store not yet heard of, since
- * the size was right) gets React Flow's size again, so a new copy of it (selected, edited) keeps
- * its handles instead of being hidden and measured again.
+ * React Flow keeps what it knows of a node while it gets the same object again, so the object
+ * made for a store node is reused while React Flow holds it. A store node React Flow has already
+ * drawn under another object (selected, edited, put back by undo) gets React Flow's size and no
+ * handles, so React Flow keeps the handles it measured: the guess is only for nodes it does not
+ * know (a load, a tab shown again, new nodes), never over what it measured.
  */
 export function useKnownGeometry(nodes: EditorNode[]): EditorNode[] {
   const flow = useReactFlow<EditorNode, EditorEdge>();
@@ -43,11 +44,11 @@ export function useKnownGeometry(nodes: EditorNode[]): EditorNode[] {
   return useMemo(() => {
     const state = useEditor.getState();
     return nodes.map((node) => {
-      let out = given.current.get(node);
-      if (out) return out;
-      out = node;
+      const known = flow.getInternalNode(node.id);
+      const last = given.current.get(node);
+      if (last && known?.internals.userNode === last) return last;
+      let out = node;
       if (node.measured?.width === undefined || node.measured.height === undefined) {
-        const known = flow.getInternalNode(node.id);
         const measured = known?.measured;
         if (known?.internals.handleBounds && measured?.width !== undefined && measured.height !== undefined) {
           out = { ...node, measured: { width: measured.width, height: measured.height } };

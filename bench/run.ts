@@ -232,6 +232,7 @@ async function deployOnly(broker: BenchBroker): Promise<void> {
     runs.push(d);
     process.stdout.write(
       `deploy ${rep + 1}/${reps}: PUT ${d.putMs.toFixed(1)} ms, engine.deploy ${d.engineDeployMs.toFixed(1)} ms, ` +
+        `server main thread ${d.putCpuMs.toFixed(1)} ms on a CPU + ${d.putWaitMs.toFixed(1)} ms waiting for one, ` +
         `first PUT ${d.firstPutMs.toFixed(0)} ms, lost ${d.untouchedLost}/${d.untouchedSent} untouched, ${d.changedLost}/${d.changedSent} changed\n`,
     );
     const profile = args.profile ? readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : undefined;
@@ -241,7 +242,10 @@ async function deployOnly(broker: BenchBroker): Promise<void> {
     }
   }
   const mid = (pick: (d: DeployFigures) => number): string => median(runs.map(pick)).toFixed(1);
-  process.stdout.write(`medians of ${runs.length}: PUT ${mid((d) => d.putMs)} ms, engine.deploy ${mid((d) => d.engineDeployMs)} ms, untouched lost ${mid((d) => d.untouchedLost)}\n`);
+  process.stdout.write(
+    `medians of ${runs.length}: PUT ${mid((d) => d.putMs)} ms, engine.deploy ${mid((d) => d.engineDeployMs)} ms, ` +
+      `server main thread ${mid((d) => d.putCpuMs)} ms on a CPU + ${mid((d) => d.putWaitMs)} ms waiting, untouched lost ${mid((d) => d.untouchedLost)}\n`,
+  );
 }
 
 function fmt(values: number[]): string {

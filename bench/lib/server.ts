@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -91,8 +91,22 @@ export interface DeployFigures {
   readonly changedSent: number;
   readonly changedLost: number;
   readonly rssMb: number;
+  /**
+   * The server's main thread during the second PUT (from /proc/<pid>/schedstat): time on a CPU,
+   * and time ready to run but waiting for one. The first barely depends on what else the
+   * machine does, so it compares two builds better than the round trip on a busy machine;
+   * the second says how much of the round trip that business took.
+   */
+  readonly putCpuMs: number;
+  readonly putWaitMs: number;
   /** The second PUT on the monotonic clock (µs), to cut a --cpu-prof profile of the server to it. */
   readonly putWindowUs: { readonly from: number; readonly to: number };
+}
+
+/** Nanoseconds the main thread of `pid` has run and has waited to run (Linux, /proc/<pid>/schedstat). */
+function schedNs(pid: number): { run: number; wait: number } {
+  const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+  return { run: run ?? Number.NaN, wait: wait ?? Number.NaN };
 }
 
 /** PUT a document; with `ifMatch`, as the editor does, based on that rev. */
@@ -139,6 +153,8 @@ export async function oneNodeDeploy(
     const changeAt = Math.floor(total / 3);
     let put: Promise<{ ms: number; reply: Record<string, unknown> }> | undefined;
     let putFrom = 0;
+    let schedBefore = { run: Number.NaN, wait: Number.NaN };
+    let schedAfter = schedBefore;
     const start = performance.now();
     for (let sent = 0; sent < total; ) {
       const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000));
@@ -151,7 +167,11 @@ export async function oneNodeDeploy(
           // Based on the first PUT's rev (If-Match), as the editor's deploy is.
           const changed = rulesDocument({ rules, qos: 1, brokerUrl, above: (k) => (k === 0 ? 26 : 25) });
           putFrom = Number(process.hrtime.bigint() / 1000n);
-          put = putFlow(server.url, changed, String(first.reply['rev']));
+          schedBefore = schedNs(server.child.pid);
+          put = putFlow(server.url, changed, String(first.reply['rev'])).then((done) => {
+            schedAfter = schedNs(server.child.pid);
+            return done;
+          });
         }
       }
       await sleep(1);
@@ -190,6 +210,8 @@ export async function oneNodeDeploy(
       changedSent,
       changedLost,
       rssMb: rssBytes(server.child.pid) / MB,
+      putCpuMs: (schedAfter.run - schedBefore.run) / 1e6,
+      putWaitMs: (schedAfter.wait - schedBefore.wait) / 1e6,
       putWindowUs: { from: putFrom, to: putTo },
     };
   } finally {

@@ -215,6 +215,10 @@ export async function runEditorBenchDetailed(options: { editorDir?: string } = {
     if (!(unlockedIdleFrameMs < 10)) throw new Error(`the frame rate is not unlocked: frames at rest come every ${unlockedIdleFrameMs.toFixed(1)} ms`);
     const pan = await measurePan(again.page);
     await again.page.context().close();
+    // The drag sweeps 300 px: a pan that did not move the canvas measured nothing.
+    for (const [what, measured] of [['unlocked', pan], ['60 Hz', pan60Hz]] as const) {
+      if (!(measured.movedPx >= 250)) throw new Error(`the ${what} pan moved the canvas ${measured.movedPx} px, not about 300`);
+    }
 
     const round = (n: number): number => Math.round(n * 10) / 10;
     const result: EditorBench = {

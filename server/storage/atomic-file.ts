@@ -125,12 +125,7 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array, opt
     }
     renameSync(temp, path);
     renamed = true;
-    const folder = openSync(dirname(path), 'r');
-    try {
-      fsyncFolderSync(folder);
-    } finally {
-      closeSync(folder);
-    }
+    syncFolderOfSync(path);
   } catch (error) {
     if (!renamed) removeQuietly(temp);
     throw writeFailure(path, error);
@@ -148,15 +143,20 @@ export function removeFileSync(path: string): void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    const folder = openSync(dirname(path), 'r');
-    try {
-      fsyncFolderSync(folder);
-    } finally {
-      closeSync(folder);
-    }
+    syncFolderOfSync(path);
   } catch (error) {
     const cause = ensureError(error);
     throw new OperationalError(`cannot delete ${path}: ${cause.message}`, { cause });
+  }
+}
+
+/** Flush the folder holding `path`, so that a rename or unlink in it is on the disk. */
+function syncFolderOfSync(path: string): void {
+  const folder = openSync(dirname(path), 'r');
+  try {
+    fsyncFolderSync(folder);
+  } finally {
+    closeSync(folder);
   }
 }
 

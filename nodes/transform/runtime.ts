@@ -31,82 +31,98 @@ export function createTransform(
   ctx: NodeContext,
   maxWaiting = MAX_WAITING,
 ): Required<Pick<NodeInstance, 'input' | 'close'>> {
-  let closed = false;
-  let waiting = 0;
-  // The end of the chain of queued messages; undefined while nothing is in flight.
-  let tail: Promise<void> | undefined;
-  // The value the status shows, drawn at most every STATUS_INTERVAL_MS (see status-batch.ts).
-  let shown: unknown;
-  const status = new StatusLater(() => {
-    if (!closed) ctx.status(statusOf(shown));
-  });
-  const showNow = (now: NodeStatus): void => {
-    status.cancel();
-    ctx.status(now);
-  };
+  return new TransformNode(transform, ctx, maxWaiting);
+}
 
-  const deliver = (msg: Message, result: OpResult): void => {
-    if (closed) return;
-    if (!result.ok) {
-      ctx.error(new Error(result.error), msg);
-      showNow({ fill: 'red', text: shorten(result.error, 60) });
+/**
+ * A class, its steps methods on the prototype all transforms share: with 1,000 rules each
+ * closure of a node was one more object to fetch from memory per message (see ThresholdNode).
+ */
+class TransformNode {
+  private closed = false;
+  private waiting = 0;
+  // The end of the chain of queued messages; undefined while nothing is in flight.
+  private tail: Promise<void> | undefined;
+  // The value the status shows, drawn at most every STATUS_INTERVAL_MS (see status-batch.ts).
+  private shown: unknown;
+  private readonly status: StatusLater;
+
+  constructor(
+    private readonly transform: Transform,
+    private readonly ctx: NodeContext,
+    private readonly maxWaiting: number,
+  ) {
+    this.status = new StatusLater(() => {
+      if (!this.closed) ctx.status(statusOf(this.shown));
+    });
+  }
+
+  input(msg: Message): void {
+    if (this.closed) return;
+    if (this.tail === undefined) {
+      const result = this.run(msg);
+      if (!(result instanceof Promise)) return this.deliver(msg, result);
+      // Already started: later messages queue behind it.
+      return this.enqueue(msg, () => result);
+    }
+    if (this.waiting >= this.maxWaiting) {
+      this.ctx.error(new Error(`transform is falling behind (${this.waiting} messages waiting); message dropped`), msg);
+      this.showNow({ fill: 'red', text: 'falling behind: dropping messages' });
       return;
     }
-    ctx.send(result.msg);
-    shown = result.msg.payload;
-    status.changed();
-  };
+    // One evaluation at a time, so each gets the whole time budget; once the node is
+    // closed, queued messages are not worked on (deliver drops them anyway).
+    this.enqueue(msg, () => (this.closed ? { ok: true, msg } : this.run(msg)));
+  }
 
-  const run = (msg: Message): OpResult | Promise<OpResult> => {
+  // Stop sending; an evaluation already running is awaited (the runner bounds the wait).
+  close(): Promise<void> | undefined {
+    this.closed = true;
+    this.status.cancel();
+    return this.tail;
+  }
+
+  private showNow(now: NodeStatus): void {
+    this.status.cancel();
+    this.ctx.status(now);
+  }
+
+  private deliver(msg: Message, result: OpResult): void {
+    if (this.closed) return;
+    if (!result.ok) {
+      this.ctx.error(new Error(result.error), msg);
+      this.showNow({ fill: 'red', text: shorten(result.error, 60) });
+      return;
+    }
+    this.ctx.send(result.msg);
+    this.shown = result.msg.payload;
+    this.status.changed();
+  }
+
+  private run(msg: Message): OpResult | Promise<OpResult> {
     try {
-      return transform(msg);
+      return this.transform(msg);
     } catch (error) {
       // Ops report problems as results; a throw here is a bug, still only this node's.
       return { ok: false, error: `unexpected failure: ${ensureError(error).message}` };
     }
-  };
+  }
 
-  const enqueue = (msg: Message, work: () => OpResult | Promise<OpResult>): void => {
-    waiting++;
-    const previous = tail ?? Promise.resolve();
+  private enqueue(msg: Message, work: () => OpResult | Promise<OpResult>): void {
+    this.waiting++;
+    const previous = this.tail ?? Promise.resolve();
     const next = previous
       .then(work)
       .then(
-        (result) => deliver(msg, result),
-        (error: unknown) => deliver(msg, { ok: false, error: `unexpected failure: ${ensureError(error).message}` }),
+        (result) => this.deliver(msg, result),
+        (error: unknown) => this.deliver(msg, { ok: false, error: `unexpected failure: ${ensureError(error).message}` }),
       )
       .finally(() => {
-        waiting--;
-        if (tail === next) tail = undefined;
+        this.waiting--;
+        if (this.tail === next) this.tail = undefined;
       });
-    tail = next;
-  };
-
-  return {
-    input(msg: Message): void {
-      if (closed) return;
-      if (tail === undefined) {
-        const result = run(msg);
-        if (!(result instanceof Promise)) return deliver(msg, result);
-        // Already started: later messages queue behind it.
-        return enqueue(msg, () => result);
-      }
-      if (waiting >= maxWaiting) {
-        ctx.error(new Error(`transform is falling behind (${waiting} messages waiting); message dropped`), msg);
-        showNow({ fill: 'red', text: 'falling behind: dropping messages' });
-        return;
-      }
-      // One evaluation at a time, so each gets the whole time budget; once the node is
-      // closed, queued messages are not worked on (deliver drops them anyway).
-      enqueue(msg, () => (closed ? { ok: true, msg } : run(msg)));
-    },
-    // Stop sending; an evaluation already running is awaited (the runner bounds the wait).
-    close(): Promise<void> | undefined {
-      closed = true;
-      status.cancel();
-      return tail;
-    },
-  };
+    this.tail = next;
+  }
 }
 
 function statusOf(payload: unknown): NodeStatus {

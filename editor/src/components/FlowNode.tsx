@@ -167,7 +167,8 @@ function FlowNodeView({ id, data, selected }: NodeProps<EditorNode>) {
           position={Position.Right}
           id={`out-${port}`}
           className="port port-out"
-          style={outputs > 1 ? { top: `${((port + 1) * 100) / (outputs + 1)}%` } : undefined}
+          // A share of the height inside the card's 1-px top and bottom borders (the handle is placed against the node element).
+          style={outputs > 1 ? { top: `calc(1px + (100% - 2px) * ${(port + 1) / (outputs + 1)})` } : undefined}
         />
       ))}
     </div>

@@ -15,6 +15,7 @@ import { categoryLook } from '../lib/node-look.ts';
 import { CanvasDots } from './CanvasDots.tsx';
 import { CanvasMiniMap } from './CanvasMiniMap.tsx';
 import { FlowNode } from './FlowNode.tsx';
+import { CANVAS_FLOW_ID, COARSE_POINTER, ConnectionTargetMark } from './Port.tsx';
 import { NEW_NODE_SIZE, NODE_DRAG_TYPE } from './Palette.tsx';
 import { TOPIC_DRAG_TYPE, type DraggedTopic } from './TopicList.tsx';
 import { useKnownGeometry } from './use-known-geometry.ts';
@@ -23,7 +24,7 @@ import { useKnownGeometry } from './use-known-geometry.ts';
 const nodeTypes = { topicflow: FlowNode };
 
 /** Tablets and phones: a finger drag on the empty canvas pans; with a mouse it draws a selection box. */
-const coarsePointer = typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
+const coarsePointer = COARSE_POINTER;
 
 // Props React Flow compares by identity (a new array or object on each render makes it update
 // its store, and every node and edge re-run their selectors): made once, here.
@@ -204,6 +205,8 @@ export function Canvas(props: { onFilesDropped: (files: File[]) => void }) {
       data-testid="canvas"
     >
       <ReactFlow<EditorNode, EditorEdge>
+        // Fixed: the cards' look-alike handles carry it in their data-id (Port.tsx).
+        id={CANVAS_FLOW_ID}
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
@@ -238,6 +241,7 @@ export function Canvas(props: { onFilesDropped: (files: File[]) => void }) {
         attributionPosition="top-right"
       >
         <CanvasDots />
+        <ConnectionTargetMark />
         <Controls showInteractive={false} position="bottom-left" />
         {nodes.length > 0 && <CanvasMiniMap width={168} height={112} nodeColor={minimapColor} nodeBorderRadius={6} maskColor="rgba(240, 243, 247, 0.7)" />}
       </ReactFlow>

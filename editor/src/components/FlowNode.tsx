@@ -1,5 +1,6 @@
-import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { memo, useMemo, useRef } from 'react';
+import { Position, type NodeProps } from '@xyflow/react';
+import { memo, useMemo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { NodeStatus } from '../../../nodes/define-node.ts';
 import type { Problem } from '../../../nodes/errors.ts';
 import type { NodeCounters } from '../../../nodes/protocol.ts';
@@ -11,6 +12,7 @@ import { brokerIdSet, warningsByNode, wiredPortsByNode } from '../lib/node-deriv
 import { configProblemsCached, mergeProblems } from '../lib/schema-form-issues.ts';
 import { fitLine, fitsLine } from '../lib/text-fit.ts';
 import { definitionOf, useEditor, type EditorNode } from '../store/editor-store.ts';
+import { COARSE_POINTER, Port } from './Port.tsx';
 import { SendTestValue } from './SendTestValue.tsx';
 
 /** A node type's icon, tinted with its category colour (palette, settings panel). */
@@ -84,6 +86,11 @@ function useNodeView(id: string): NodeView {
 function FlowNodeView({ id, data, selected }: NodeProps<EditorNode>) {
   const def = definitionOf(data.type);
   const { status, counters, serverProblems, warnings, brokerIds, wiredPorts } = useNodeView(id);
+  // Real handles only where a wire can start (Port.tsx): under the pointer, selected, or on a touch screen.
+  // Rendered at once (flushSync), not later: the press that may follow must find the real handle.
+  const [pointerOn, setPointerOn] = useState(false);
+  const onPointerEnter = () => flushSync(() => setPointerOn(true));
+  const live = COARSE_POINTER || pointerOn || selected;
 
   const localProblems = useMemo(() => {
     if (!def) return [{ code: 'node.unknown-type', nodeId: id, message: `unknown node type "${data.type}"` }] as Problem[];
@@ -110,8 +117,8 @@ function FlowNodeView({ id, data, selected }: NodeProps<EditorNode>) {
 
   return (
     // Colours and icon come from class rules (card-styles.ts), not inline styles.
-    <div className={classes.filter(Boolean).join(' ')}>
-      {(def?.inputs ?? 0) > 0 && <Handle type="target" position={Position.Left} id="in" className="port port-in" />}
+    <div className={classes.filter(Boolean).join(' ')} onPointerEnter={onPointerEnter} onPointerLeave={() => setPointerOn(false)}>
+      {(def?.inputs ?? 0) > 0 && <Port nodeId={id} live={live} type="target" position={Position.Left} id="in" className="port port-in" />}
       <div className="flow-node-head">
         {/* The icon as a background image, not an inline svg: fewer paint layers per node. */}
         <span className={`flow-node-icon ${iconClass(data.type)}`} />
@@ -161,8 +168,10 @@ function FlowNodeView({ id, data, selected }: NodeProps<EditorNode>) {
         )
       )}
       {Array.from({ length: outputs }, (_, port) => (
-        <Handle
+        <Port
           key={port}
+          nodeId={id}
+          live={live}
           type="source"
           position={Position.Right}
           id={`out-${port}`}

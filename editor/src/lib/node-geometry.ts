@@ -1,5 +1,6 @@
 import { Position, type NodeHandle } from '@xyflow/react';
 import type { NodeCounters } from '../../../nodes/protocol.ts';
+import { measureHiddenCard } from './hidden-card.ts';
 
 /**
  * A canvas node's size and handle places, known before it is drawn.
@@ -62,12 +63,7 @@ const rowsKey = (shape: CardShape): string => `${shape.summary ? 's' : ''}${shap
 
 /** Lay out a hidden card with these rows, as FlowNode renders it, and measure it. */
 function measureShape(shape: CardShape): Measured | null {
-  if (typeof document === 'undefined' || !document.body) return null;
-  const host = document.createElement('div');
-  host.setAttribute('aria-hidden', 'true');
-  host.style.cssText = 'position:absolute;left:-10000px;top:0;visibility:hidden;pointer-events:none;contain:layout style';
-  host.innerHTML =
-    '<div class="react-flow"><div class="react-flow__node react-flow__node-topicflow"><div class="flow-node">' +
+  const rows =
     '<div class="react-flow__handle react-flow__handle-left nodrag nopan port port-in target"></div>' +
     '<div class="flow-node-head"><span class="flow-node-icon"></span><div class="flow-node-titles">' +
     '<div class="flow-node-name">x</div>' +
@@ -75,10 +71,8 @@ function measureShape(shape: CardShape): Measured | null {
     '</div></div>' +
     (shape.live ? '<div class="flow-node-live"><span class="flow-node-status"><span class="dot"></span><span class="status-text">x</span></span></div>' : '') +
     (shape.test ? '<div class="flow-node-test nodrag"><span class="tf-send nodrag nopan"><button type="button" class="tf-send-button">▶ Send</button></span></div>' : '') +
-    '<div class="react-flow__handle react-flow__handle-right nodrag nopan port port-out source"></div>' +
-    '</div></div></div>';
-  document.body.append(host);
-  try {
+    '<div class="react-flow__handle react-flow__handle-right nodrag nopan port port-out source"></div>';
+  const measured = measureHiddenCard(rows, (host): Measured => {
     const node = host.querySelector('.react-flow__node') as HTMLElement;
     const card = host.querySelector('.flow-node') as HTMLElement;
     const box = node.getBoundingClientRect();
@@ -90,7 +84,7 @@ function measureShape(shape: CardShape): Measured | null {
     const style = getComputedStyle(card);
     const borderTop = Number.parseFloat(style.borderTopWidth) || 0;
     const borderBottom = Number.parseFloat(style.borderBottomWidth) || 0;
-    const measured: Measured = {
+    return {
       width: node.offsetWidth,
       height: node.offsetHeight,
       borderTop,
@@ -98,11 +92,9 @@ function measureShape(shape: CardShape): Measured | null {
       target: handle('.port-in'),
       source: handle('.port-out'),
     };
-    // No stylesheet (yet): nothing sensible was laid out.
-    return measured.width > 20 && measured.height > 20 && measured.source.width > 0 ? measured : null;
-  } finally {
-    host.remove();
-  }
+  });
+  // No stylesheet (yet): nothing sensible was laid out.
+  return measured && measured.width > 20 && measured.height > 20 && measured.source.width > 0 ? measured : null;
 }
 
 /**

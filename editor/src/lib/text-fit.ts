@@ -10,6 +10,8 @@
  *
  * When nothing can be measured (no DOM, no canvas) every line keeps its CSS clip.
  */
+import { measureHiddenCard } from './hidden-card.ts';
+
 export type TextSlot = 'name' | 'summary' | 'status';
 
 interface Slot {
@@ -38,19 +40,14 @@ const px = (value: string): number => Number.parseFloat(value) || 0;
 /** Lay out a hidden node like the canvas draws them, and read the font and width of each line. */
 function measureSlots(): Record<TextSlot, Slot> | null {
   if (typeof document === 'undefined' || !document.body) return null;
-  context = document.createElement('canvas').getContext('2d');
-  if (!context) return null;
-  const host = document.createElement('div');
-  host.setAttribute('aria-hidden', 'true');
-  host.style.cssText = 'position:absolute;left:-10000px;top:0;visibility:hidden;pointer-events:none';
-  host.innerHTML =
-    '<div class="react-flow"><div class="react-flow__node react-flow__node-topicflow"><div class="flow-node">' +
+  const canvas = document.createElement('canvas').getContext('2d');
+  if (!canvas) return null;
+  context = canvas;
+  const rows =
     '<div class="flow-node-head"><span class="flow-node-icon"></span><div class="flow-node-titles">' +
     '<div class="flow-node-name">x</div><div class="flow-node-summary">x</div></div></div>' +
-    '<div class="flow-node-live"><span class="flow-node-status"><span class="dot"></span><span class="status-text">x</span></span></div>' +
-    '</div></div></div>';
-  document.body.append(host);
-  try {
+    '<div class="flow-node-live"><span class="flow-node-status"><span class="dot"></span><span class="status-text">x</span></span></div>';
+  const measured = measureHiddenCard(rows, (host): Record<TextSlot, Slot> => {
     const name = host.querySelector('.flow-node-name')!;
     const summary = host.querySelector('.flow-node-summary')!;
     const live = host.querySelector('.flow-node-live')!;
@@ -59,21 +56,20 @@ function measureSlots(): Record<TextSlot, Slot> | null {
     const statusText = host.querySelector('.status-text')!;
     const liveStyle = getComputedStyle(live);
     const statusWidth = live.clientWidth - px(liveStyle.paddingLeft) - px(liveStyle.paddingRight) - dot.offsetWidth - px(getComputedStyle(status).columnGap);
-    const measured: Record<TextSlot, Slot> = {
+    return {
       name: { font: fontOf(name), width: name.clientWidth },
       summary: { font: fontOf(summary), width: summary.clientWidth },
       status: { font: fontOf(statusText), width: statusWidth },
     };
-    for (const slot of Object.values(measured)) {
-      context.font = slot.font;
-      const narrow = context.measureText('iiiiiiiiii').width;
-      if (Math.abs(narrow - context.measureText('WWWWWWWWWW').width) < 0.01) slot.charWidth = narrow / 10;
-    }
-    // No stylesheet (yet): nothing sensible was laid out.
-    return Object.values(measured).every((s) => s.width > 20) ? measured : null;
-  } finally {
-    host.remove();
+  });
+  if (!measured) return null;
+  for (const slot of Object.values(measured)) {
+    canvas.font = slot.font;
+    const narrow = canvas.measureText('iiiiiiiiii').width;
+    if (Math.abs(narrow - canvas.measureText('WWWWWWWWWW').width) < 0.01) slot.charWidth = narrow / 10;
   }
+  // No stylesheet (yet): nothing sensible was laid out.
+  return Object.values(measured).every((s) => s.width > 20) ? measured : null;
 }
 
 function slotOf(slot: TextSlot): Slot | undefined {
